@@ -1,0 +1,32 @@
+import { ContainerModule, type ContainerModuleLoadOptions } from 'inversify';
+import { noopLogger } from '../logger.js';
+import { TenantReleasers } from './tenant-releasers.js';
+import { type ReleaserFactory, type ReleaserFactoryResolver, TOKENS } from './tokens.js';
+
+/**
+ * Binds {@link TenantReleasers} (singleton), the factory resolver, and a no-op logger when none
+ * is bound yet. You bind `TOKENS.TenantDirectory`; adapter modules bind their factories.
+ */
+export const coreModule = new ContainerModule(({ bind, isBound }: ContainerModuleLoadOptions) => {
+  // Resolved lazily per provider, so adapter modules may be loaded after this one.
+  bind<ReleaserFactoryResolver>(TOKENS.ReleaserFactoryResolver)
+    .toDynamicValue(
+      (context) => (provider: string) =>
+        context.get<ReleaserFactory>(TOKENS.ReleaserFactory, { name: provider, optional: true }),
+    )
+    .inSingletonScope();
+  if (!isBound(TOKENS.Logger)) bind(TOKENS.Logger).toConstantValue(noopLogger);
+  bind(TOKENS.TenantReleasers).to(TenantReleasers).inSingletonScope();
+});
+
+/**
+ * The convention every adapter module follows: its factory bound to `TOKENS.ReleaserFactory`
+ * under the provider's name.
+ *
+ * @example export const atomsModule = releaserModule('atoms', (c) => createAtomsReleaser({ ... }));
+ */
+export function releaserModule(provider: string, factory: ReleaserFactory): ContainerModule {
+  return new ContainerModule(({ bind }: ContainerModuleLoadOptions) => {
+    bind<ReleaserFactory>(TOKENS.ReleaserFactory).toConstantValue(factory).whenNamed(provider);
+  });
+}

@@ -1,0 +1,59 @@
+import { isIP } from 'node:net';
+import { ConfigurationError } from '../errors.js';
+
+/** True for `localhost`, `*.localhost`, 127.0.0.0/8 and ::1 (the hosts a key may reach over plain http). */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (isIP(host) === 4) return host.split('.')[0] === '127';
+  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(host);
+  return false;
+}
+
+/**
+ * Validates a provider base URL and returns it without a trailing slash.
+ *
+ * An API key is a bearer credential: sent over plain http it is readable by anyone on the path,
+ * so http is refused unless the host is loopback (emulators, local proxies). Credentials, query
+ * strings and fragments in the base URL are refused because they would leak into every request.
+ */
+export function normalizeBaseUrl(baseUrl: string, provider: string): string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new ConfigurationError(`${provider}: baseUrl is not a valid absolute URL`, { provider });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigurationError(`${provider}: baseUrl must use https (got ${url.protocol})`, { provider });
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new ConfigurationError(
+      `${provider}: refusing to send an API key over plain http to ${url.hostname}; use https (plain http is allowed only for loopback hosts such as localhost or 127.0.0.1)`,
+      { provider },
+    );
+  }
+  if (url.username || url.password) {
+    throw new ConfigurationError(`${provider}: baseUrl must not contain credentials`, { provider });
+  }
+  if (url.search || url.hash) {
+    throw new ConfigurationError(`${provider}: baseUrl must not contain a query string or fragment`, {
+      provider,
+    });
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
+/** Validates an API key's form (not its value) so a malformed key fails before any request. */
+export function assertApiKey(apiKey: unknown, provider: string): asserts apiKey is string {
+  if (typeof apiKey !== 'string' || apiKey.trim() === '') {
+    throw new ConfigurationError(`${provider}: apiKey is required`, { provider });
+  }
+  // Control characters or whitespace would corrupt (or inject into) the Authorization header.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: that is exactly what we reject.
+  if (/[\s\u0000-\u001f\u007f]/.test(apiKey)) {
+    throw new ConfigurationError(`${provider}: apiKey contains whitespace or control characters`, {
+      provider,
+    });
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * @packageDocumentation
+ * Provider-neutral port, release orchestration, typed errors, HTTP/retry/waiter plumbing and DI
+ * for releasing AI-agent configuration changes. Provider packages implement {@link AgentReleaser}.
+ */
+export {
+  type AgentChanges,
+  agentChangesSchema,
+  agentIdSchema,
+  type ProviderOptions,
+  parseInput,
+  publishOptionsSchema,
+  releaseOptionsSchema,
+  toValidationIssues,
+  versionIdSchema,
+} from './changes.js';
+export { type Clock, systemClock, throwIfAborted } from './clock.js';
+export { coreModule, releaserModule } from './di/modules.js';
+export { StaticTenantDirectory, type TenantDirectory } from './di/tenant-directory.js';
+export { TenantReleasers } from './di/tenant-releasers.js';
+export {
+  type ReleaserFactory,
+  type ReleaserFactoryResolver,
+  type TenantConfig,
+  TOKENS,
+} from './di/tokens.js';
+export {
+  AbortedError,
+  AgentReleaseError,
+  type AgentReleaseErrorCode,
+  type AgentReleaseErrorOptions,
+  AuthenticationError,
+  ConfigurationError,
+  ConflictError,
+  isAgentReleaseError,
+  MigrationRequiredError,
+  NotFoundError,
+  PermissionError,
+  ProviderUnavailableError,
+  RateLimitedError,
+  type SafeCause,
+  SecurityCheckFailedError,
+  SecurityCheckTimeoutError,
+  type UnavailableReason,
+  UnexpectedResponseError,
+  UnsupportedOperationError,
+  ValidationError,
+  type ValidationIssue,
+} from './errors.js';
+export { assertApiKey, isLoopbackHost, normalizeBaseUrl } from './http/base-url.js';
+export {
+  HttpClient,
+  type HttpClientOptions,
+  type HttpMethod,
+  type HttpRequest,
+  type HttpResponse,
+} from './http/http-client.js';
+export { pathOf } from './http/path.js';
+export {
+  backoffDelayMs,
+  DEFAULT_RETRY_POLICY,
+  parseRetryAfter,
+  type RetryPolicy,
+  resolveRetryPolicy,
+} from './http/retry-policy.js';
+export {
+  defaultErrorFor,
+  type ErrorMapper,
+  extractVendorMessage,
+  type HttpFailure,
+  retryAfterFromHeaders,
+} from './http/vendor-response.js';
+export { KeyedMutex } from './keyed-mutex.js';
+export { type Logger, noopLogger } from './logger.js';
+export type {
+  ActivateOptions,
+  AgentReleaser,
+  DraftRef,
+  EditDraftOptions,
+  GetActiveVersionOptions,
+  PublishGateInfo,
+  PublishOptions,
+  PublishOutcome,
+  ReleaseInput,
+  ReleaserCapabilities,
+  VersionInfo,
+} from './port.js';
+export { redact, registerSecret } from './redact.js';
+export {
+  type ReleaseEvent,
+  type ReleaseObserver,
+  type ReleaseOptions,
+  type ReleaseResult,
+  type ReleaseStep,
+  type ReleaseStepName,
+  release,
+} from './release.js';
+export {
+  type PollResult,
+  type PollState,
+  type WaiterOptions,
+  type WaiterResult,
+  waiterDelayMs,
+  waitUntil,
+} from './waiter.js';

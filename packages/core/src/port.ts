@@ -1,0 +1,137 @@
+import type { AgentChanges } from './changes.js';
+
+/**
+ * How a provider behaves, so callers and {@link release} never test provider names.
+ */
+export interface ReleaserCapabilities {
+  /** `explicit`: a published version goes live only through `activate`. `on-publish`: publishing makes it live. */
+  readonly activation: 'explicit' | 'on-publish';
+  /** What stands between publish and activation. `security-check`: a vendor scan that must pass first. */
+  readonly publishGate: 'none' | 'security-check';
+  /** Whether an agent has many named drafts or a single implicit one. */
+  readonly drafts: 'one' | 'many';
+  /** Whether published versions can be listed and read back. */
+  readonly versionHistory: boolean;
+  /**
+   * How to go back to an older configuration: `reactivate` re-points the active version,
+   * `republish` restores an old revision as a new head, `none` means only a new publish can.
+   */
+  readonly rollback: 'reactivate' | 'republish' | 'none';
+  /** Whether `getActiveVersion` can name the live version's id, so a release can be confirmed. */
+  readonly confirmsActiveVersion: boolean;
+}
+
+/** A draft an adapter created or edited, to be handed to `publish`. Treat it as opaque. */
+export interface DraftRef {
+  readonly provider: string;
+  readonly agentId: string;
+  readonly draftId: string;
+  /** The version the draft was forked from, when the provider has one. */
+  readonly baseVersionId?: string | undefined;
+  /** The provider's draft revision counter after the edit, when it has one. */
+  readonly revision?: number | undefined;
+  /** Adapter-private facts needed to publish this draft (never secrets). */
+  readonly meta?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** Outcome of the provider's publish gate for one version. */
+export interface PublishGateInfo {
+  /** `passed`, `pending` or `failed` after normalisation; `raw` keeps the vendor's word. */
+  readonly status: 'passed' | 'pending' | 'failed' | 'unknown';
+  readonly raw?: string | undefined;
+  readonly reason?: string | undefined;
+}
+
+/** A published version of an agent's configuration. */
+export interface VersionInfo {
+  readonly provider: string;
+  readonly agentId: string;
+  /** The provider's version id, usable with `activate`. */
+  readonly id: string;
+  /** The provider's human-facing version number, when it has one. */
+  readonly number?: number | undefined;
+  readonly label?: string | undefined;
+  readonly description?: string | undefined;
+  /** Whether this version is the live one, as far as the provider told us in this response. */
+  readonly isActive: boolean;
+  readonly createdAt?: string | undefined;
+  readonly activatedAt?: string | undefined;
+  /** The publish gate state, for providers that have one. */
+  readonly gate?: PublishGateInfo | undefined;
+}
+
+/**
+ * The result of `publish`.
+ * - `published`: a new version exists; `version.isActive` tells whether it is already live.
+ * - `unchanged`: there was nothing to publish and no version was created.
+ */
+export type PublishOutcome =
+  | { readonly status: 'published'; readonly version: VersionInfo }
+  | {
+      readonly status: 'unchanged';
+      /**
+       * `no-changes`: the draft equals what is live. `already-published`: a retried publish found its
+       * own earlier attempt had already taken effect (e.g. after a lost response), so the content is live.
+       */
+      readonly reason?: 'no-changes' | 'already-published' | undefined;
+    };
+
+/** Options of {@link AgentReleaser.editDraft}. */
+export interface EditDraftOptions {
+  /** Edit this existing draft instead of forking a new one (providers with many drafts). */
+  draftId?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** Options of {@link AgentReleaser.publish}. */
+export interface PublishOptions {
+  label?: string | undefined;
+  description?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** Options of {@link AgentReleaser.activate}. */
+export interface ActivateOptions {
+  signal?: AbortSignal | undefined;
+  /** Upper bound on waiting for a publish gate (security check) before giving up. */
+  maxWaitMs?: number | undefined;
+}
+
+/** Options of {@link AgentReleaser.getActiveVersion}. */
+export interface GetActiveVersionOptions {
+  signal?: AbortSignal | undefined;
+}
+
+/** Everything a release will send, so an adapter can reject it before any request. */
+export interface ReleaseInput {
+  agentId: string;
+  changes: AgentChanges;
+  label?: string | undefined;
+  description?: string | undefined;
+  draftId?: string | undefined;
+}
+
+/**
+ * The provider-neutral port. One implementation per vendor; user code never branches on the vendor.
+ *
+ * Every method validates its input before any request and throws a typed
+ * {@link AgentReleaseError} subclass.
+ */
+export interface AgentReleaser {
+  /** Provider id, e.g. `'atoms'` or `'langdock'`. */
+  readonly provider: string;
+  readonly capabilities: ReleaserCapabilities;
+  /** Applies `changes` to a draft of the agent (forking one if the provider needs to). */
+  editDraft(agentId: string, changes: AgentChanges, opts?: EditDraftOptions): Promise<DraftRef>;
+  /** Turns the draft into a version. Never creates a version when nothing changed. */
+  publish(draft: DraftRef, opts?: PublishOptions): Promise<PublishOutcome>;
+  /** Makes `versionId` the live version, waiting for any publish gate. Idempotent. */
+  activate(agentId: string, versionId: string, opts?: ActivateOptions): Promise<VersionInfo>;
+  /** The live version, or `null` when the agent has none. */
+  getActiveVersion(agentId: string, opts?: GetActiveVersionOptions): Promise<VersionInfo | null>;
+  /**
+   * Throws a `ValidationError` if any part of a whole release would be rejected, without sending
+   * anything. {@link release} calls it first so that nothing is half-done on bad input.
+   */
+  validate?(input: ReleaseInput): void;
+}

@@ -1,0 +1,131 @@
+import { Container, inject, injectable } from 'inversify';
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigurationError,
+  coreModule,
+  NotFoundError,
+  releaserModule,
+  StaticTenantDirectory,
+  type TenantConfig,
+  type TenantDirectory,
+  TenantReleasers,
+  TOKENS,
+} from '@agent-release/core';
+import { InMemoryReleaser } from '@agent-release/core/testing';
+import { expectNoSecret } from './leak-helpers.js';
+
+const SENTINEL_A = 'sk_SENTINEL_tenant_a_0003';
+const SENTINEL_B = 'sk-ld-SENTINEL-tenant-b-0004';
+
+function containerWith(directory: TenantDirectory) {
+  const built: TenantConfig[] = [];
+  const factory = (activation: 'explicit' | 'on-publish') => (config: TenantConfig) => {
+    built.push(config);
+    return new InMemoryReleaser({ provider: config.provider, activation });
+  };
+  const container = new Container();
+  container.bind(TOKENS.TenantDirectory).toConstantValue(directory);
+  container.load(
+    coreModule,
+    releaserModule('fake-explicit', factory('explicit')),
+    releaserModule('fake-live', factory('on-publish')),
+  );
+  return { container, built };
+}
+
+describe('DI and tenant routing', () => {
+  const directory = new StaticTenantDirectory({
+    acme: { provider: 'fake-explicit', apiKey: SENTINEL_A },
+    globex: { provider: 'fake-live', apiKey: SENTINEL_B, baseUrl: 'https://example.test' },
+    orphan: { provider: 'unbound', apiKey: 'sk_x' },
+  });
+
+  it('resolves two tenants to two different providers through the container', async () => {
+    const { container } = containerWith(directory);
+    const releasers = container.get<TenantReleasers>(TOKENS.TenantReleasers);
+    expect(releasers).toBeInstanceOf(TenantReleasers);
+    const a = await releasers.get('acme');
+    const b = await releasers.get('globex');
+    expect(a.provider).toBe('fake-explicit');
+    expect(a.capabilities.activation).toBe('explicit');
+    expect(b.provider).toBe('fake-live');
+    expect(b.capabilities.activation).toBe('on-publish');
+  });
+
+  it('is a singleton that caches each tenant until invalidated', async () => {
+    const { container, built } = containerWith(directory);
+    const releasers = container.get<TenantReleasers>(TOKENS.TenantReleasers);
+    expect(container.get(TOKENS.TenantReleasers)).toBe(releasers);
+    const [first, second] = await Promise.all([releasers.get('acme'), releasers.get('acme')]);
+    expect(first).toBe(second);
+    expect(built).toHaveLength(1);
+    releasers.invalidate('acme');
+    const third = await releasers.get('acme');
+    expect(third).not.toBe(first);
+    expect(built).toHaveLength(2);
+    releasers.invalidateAll();
+    expect(releasers.size).toBe(0);
+  });
+
+  it('picks up rotated credentials after invalidate', async () => {
+    const dir = new StaticTenantDirectory({ t: { provider: 'fake-live', apiKey: 'sk_old_key' } });
+    const { container, built } = containerWith(dir);
+    const releasers = container.get<TenantReleasers>(TOKENS.TenantReleasers);
+    await releasers.get('t');
+    dir.set('t', { provider: 'fake-live', apiKey: 'sk_new_key' });
+    await releasers.get('t');
+    expect(built.map((c) => c.apiKey)).toEqual(['sk_old_key']);
+    releasers.invalidate('t');
+    await releasers.get('t');
+    expect(built.map((c) => c.apiKey)).toEqual(['sk_old_key', 'sk_new_key']);
+  });
+
+  it('unknown tenant → NotFoundError; unbound provider → ConfigurationError naming the fix; neither cached', async () => {
+    const { container } = containerWith(directory);
+    const releasers = container.get<TenantReleasers>(TOKENS.TenantReleasers);
+    await expect(releasers.get('nobody')).rejects.toBeInstanceOf(NotFoundError);
+    const error = await releasers.get('orphan').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toContain('"unbound"');
+    expect(releasers.size).toBe(0);
+  });
+
+  it('supports async directories (secrets stores)', async () => {
+    const asyncDirectory: TenantDirectory = {
+      resolve: async (id) => (id === 'x' ? { provider: 'fake-live', apiKey: 'sk_async_key' } : undefined),
+    };
+    const { container } = containerWith(asyncDirectory);
+    const releaser = await container.get<TenantReleasers>(TOKENS.TenantReleasers).get('x');
+    expect(releaser.provider).toBe('fake-live');
+  });
+
+  it('injects into user services with explicit @inject', async () => {
+    @injectable()
+    class ReleaseService {
+      constructor(@inject(TOKENS.TenantReleasers) readonly releasers: TenantReleasers) {}
+      async providerOf(tenant: string) {
+        return (await this.releasers.get(tenant)).provider;
+      }
+    }
+    const { container } = containerWith(directory);
+    container.bind(ReleaseService).toSelf();
+    expect(await container.get(ReleaseService).providerOf('globex')).toBe('fake-live');
+  });
+
+  it('the directory never prints credentials', () => {
+    expectNoSecret(directory, SENTINEL_A);
+    expectNoSecret(directory, SENTINEL_B);
+  });
+
+  it('binds a no-op logger unless one is bound first', () => {
+    const logs: string[] = [];
+    const mine = { debug: () => {}, info: (m: string) => logs.push(m), warn: () => {}, error: () => {} };
+    const c1 = new Container();
+    c1.load(coreModule);
+    expect(typeof c1.get<{ info: unknown }>(TOKENS.Logger).info).toBe('function');
+    const c2 = new Container();
+    c2.bind(TOKENS.Logger).toConstantValue(mine);
+    c2.load(coreModule);
+    expect(c2.get(TOKENS.Logger)).toBe(mine);
+  });
+});

@@ -1,0 +1,28 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// Tests run against the TypeScript sources of the workspace packages, so a test run needs no
+// prior build; `pnpm build` separately proves the published `dist/` compiles.
+const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@agent-release\/core\/testing$/, replacement: src('./packages/core/src/testing/index.ts') },
+      { find: /^@agent-release\/core$/, replacement: src('./packages/core/src/index.ts') },
+      { find: /^@agent-release\/emulator$/, replacement: src('./packages/emulator/src/index.ts') },
+      { find: /^@agent-release\/adapter-atoms$/, replacement: src('./packages/adapter-atoms/src/index.ts') },
+      {
+        find: /^@agent-release\/adapter-langdock$/,
+        replacement: src('./packages/adapter-langdock/src/index.ts'),
+      },
+    ],
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    pool: 'forks',
+  },
+});
