@@ -77,6 +77,7 @@ export type {
   AgentReleaser,
   DraftRef,
   EditDraftOptions,
+  GateProgress,
   GetActiveVersionOptions,
   PublishGateInfo,
   PublishOptions,

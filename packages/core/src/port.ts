@@ -90,11 +90,21 @@ export interface PublishOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** One observation of a publish gate while `activate` waits for it. */
+export interface GateProgress extends PublishGateInfo {
+  /** 1 for the first poll. */
+  readonly attempt: number;
+  /** Time spent waiting so far. */
+  readonly elapsedMs: number;
+}
+
 /** Options of {@link AgentReleaser.activate}. */
 export interface ActivateOptions {
   signal?: AbortSignal | undefined;
   /** Upper bound on waiting for a publish gate (security check) before giving up. */
   maxWaitMs?: number | undefined;
+  /** Called after each look at the publish gate, for progress reporting. Must not throw. */
+  onGateProgress?: ((progress: GateProgress) => void) | undefined;
 }
 
 /** Options of {@link AgentReleaser.getActiveVersion}. */

@@ -8,7 +8,7 @@ import {
 import { type Clock, systemClock, throwIfAborted } from './clock.js';
 import { AbortedError, ConflictError, isAgentReleaseError } from './errors.js';
 import { KeyedMutex } from './keyed-mutex.js';
-import type { AgentReleaser, VersionInfo } from './port.js';
+import type { AgentReleaser, GateProgress, VersionInfo } from './port.js';
 
 /** The steps of a release, in order. */
 export type ReleaseStepName = 'validate' | 'edit-draft' | 'publish' | 'activate' | 'confirm';
@@ -29,6 +29,7 @@ export type ReleaseEvent =
   | { type: 'release-start'; provider: string; agentId: string; at: number }
   | { type: 'step-start'; provider: string; agentId: string; step: ReleaseStepName; at: number }
   | { type: 'step-end'; provider: string; agentId: string; step: ReleaseStep }
+  | { type: 'gate-progress'; provider: string; agentId: string; progress: GateProgress }
   | { type: 'release-end'; provider: string; agentId: string; result: ReleaseResult }
   | { type: 'release-error'; provider: string; agentId: string; error: unknown; steps: ReleaseStep[] };
 
@@ -204,7 +205,12 @@ export async function release(
         } else {
           version = await step(
             'activate',
-            () => releaser.activate(agentId, version.id, { signal, maxWaitMs: options.maxWaitMs }),
+            () =>
+              releaser.activate(agentId, version.id, {
+                signal,
+                maxWaitMs: options.maxWaitMs,
+                onGateProgress: (progress) => emit({ type: 'gate-progress', provider, agentId, progress }),
+              }),
             (v) => `activated ${describeVersion(v)}`,
           );
         }

@@ -3,12 +3,21 @@ import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const vitestBin = fileURLToPath(new URL('node_modules/vitest/vitest.mjs', new URL('../../../', import.meta.url)));
+const vitestBin = fileURLToPath(
+  new URL('node_modules/vitest/vitest.mjs', new URL('../../../', import.meta.url)),
+);
 
 it('the conformance suite fails a releaser that creates a version when nothing changed', () => {
   const run = spawnSync(
     process.execPath,
-    [vitestBin, 'run', '--config', 'packages/core/test/fixtures/vitest.fixtures.config.ts', '--reporter', 'json'],
+    [
+      vitestBin,
+      'run',
+      '--config',
+      'packages/core/test/fixtures/vitest.fixtures.config.ts',
+      '--reporter',
+      'json',
+    ],
     { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 60_000 },
   );
   expect(run.status).not.toBe(0);

@@ -1,5 +1,3 @@
-import { Container, inject, injectable } from 'inversify';
-import { describe, expect, it } from 'vitest';
 import {
   ConfigurationError,
   coreModule,
@@ -12,6 +10,8 @@ import {
   TOKENS,
 } from '@agent-release/core';
 import { InMemoryReleaser } from '@agent-release/core/testing';
+import { Container, inject, injectable } from 'inversify';
+import { describe, expect, it } from 'vitest';
 import { expectNoSecret } from './leak-helpers.js';
 
 const SENTINEL_A = 'sk_SENTINEL_tenant_a_0003';

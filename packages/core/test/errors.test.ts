@@ -1,4 +1,3 @@
-import { describe, expect, it } from 'vitest';
 import {
   AbortedError,
   AgentReleaseError,
@@ -18,6 +17,7 @@ import {
   UnsupportedOperationError,
   ValidationError,
 } from '@agent-release/core';
+import { describe, expect, it } from 'vitest';
 import { expectNoSecret } from './leak-helpers.js';
 
 const SENTINEL = 'sk_SENTINEL_errors_do_not_leak_0001';
@@ -63,7 +63,11 @@ describe('error hierarchy', () => {
     const error = new Ctor(`failed with key ${SENTINEL}`, {
       provider: 'p',
       vendorMessage: `Invalid API key ${SENTINEL}`,
-      details: { apiKey: SENTINEL, nested: { note: `key=${SENTINEL}` }, headers: { authorization: SENTINEL } },
+      details: {
+        apiKey: SENTINEL,
+        nested: { note: `key=${SENTINEL}` },
+        headers: { authorization: SENTINEL },
+      },
       cause: axiosLike,
     });
     expectNoSecret(error, SENTINEL);
@@ -72,7 +76,9 @@ describe('error hierarchy', () => {
   });
 
   it('redacts unregistered key-shaped and bearer values too', () => {
-    const error = new AuthenticationError('Bearer abc.def.ghi rejected; key sk-ld-1234567890abcdef; api_key=hunter2');
+    const error = new AuthenticationError(
+      'Bearer abc.def.ghi rejected; key sk-ld-1234567890abcdef; api_key=hunter2',
+    );
     expect(error.message).not.toContain('abc.def.ghi');
     expect(error.message).not.toContain('sk-ld-1234567890abcdef');
     expect(error.message).not.toContain('hunter2');
@@ -81,7 +87,8 @@ describe('error hierarchy', () => {
 
   it('recognises an error from another copy of the package', async () => {
     // A second module instance stands for a duplicate install: instanceof fails, the guard works.
-    const copy = (await import('../src/errors.ts?duplicate-copy')) as typeof import('../src/errors.js');
+    const duplicate = '../src/errors.ts?duplicate-copy';
+    const copy = (await import(/* @vite-ignore */ duplicate)) as typeof import('../src/errors.js');
     const foreign = new copy.NotFoundError('from the other copy');
     expect(foreign).not.toBeInstanceOf(NotFoundError);
     expect(isAgentReleaseError(foreign)).toBe(true);
@@ -98,7 +105,11 @@ describe('error hierarchy', () => {
     expect(new ValidationError('x', { issues: [{ path: 'changes.model', message: 'bad' }] }).field).toBe(
       'changes.model',
     );
-    const timeout = new SecurityCheckTimeoutError('x', { versionId: 'v1', lastStatus: 'queued', waitedMs: 10 });
+    const timeout = new SecurityCheckTimeoutError('x', {
+      versionId: 'v1',
+      lastStatus: 'queued',
+      waitedMs: 10,
+    });
     expect(timeout.toJSON()).toMatchObject({ versionId: 'v1', lastStatus: 'queued', waitedMs: 10 });
   });
 });

@@ -1,6 +1,3 @@
-import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import {
   AbortedError,
   AuthenticationError,
@@ -15,6 +12,9 @@ import {
   ValidationError,
 } from '@agent-release/core';
 import { ManualClock } from '@agent-release/core/testing';
+import nock from 'nock';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { expectNoSecret } from './leak-helpers.js';
 
 const SENTINEL = 'sk_SENTINEL_http_do_not_leak_0002';
@@ -62,7 +62,9 @@ afterEach(() => {
 
 describe('HttpClient requests', () => {
   it('sends bearer auth, JSON body, query and validates the response', async () => {
-    const scope = nock(BASE, { reqheaders: { authorization: `Bearer ${SENTINEL}`, accept: 'application/json' } })
+    const scope = nock(BASE, {
+      reqheaders: { authorization: `Bearer ${SENTINEL}`, accept: 'application/json' },
+    })
       .post('/agent/a1/things', { name: 'x' })
       .query({ limit: '5' })
       .matchHeader('content-type', 'application/json')
@@ -108,7 +110,9 @@ describe('HttpClient requests', () => {
   });
 
   it('uses the adapter mapper first and falls back to the default mapping', async () => {
-    nock(BASE).get('/a').reply(400, { status: false, errors: ['No agent found'] });
+    nock(BASE)
+      .get('/a')
+      .reply(400, { status: false, errors: ['No agent found'] });
     nock(BASE).get('/b').reply(401, { message: 'bad key' });
     const { http } = client({
       mapError: (f) =>
@@ -116,12 +120,19 @@ describe('HttpClient requests', () => {
           ? new NotFoundError('agent not found', { provider: f.provider, status: f.status })
           : undefined,
     });
-    await expect(http.request({ operation: 'get', method: 'GET', path: '/a', schema: ok })).rejects.toBeInstanceOf(
-      NotFoundError,
-    );
-    const auth = await http.request({ operation: 'get', method: 'GET', path: '/b', schema: ok }).catch((e) => e);
+    await expect(
+      http.request({ operation: 'get', method: 'GET', path: '/a', schema: ok }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    const auth = await http
+      .request({ operation: 'get', method: 'GET', path: '/b', schema: ok })
+      .catch((e) => e);
     expect(auth).toBeInstanceOf(AuthenticationError);
-    expect(auth).toMatchObject({ status: 401, vendorMessage: 'bad key', provider: 'vendor', operation: 'get' });
+    expect(auth).toMatchObject({
+      status: 401,
+      vendorMessage: 'bad key',
+      provider: 'vendor',
+      operation: 'get',
+    });
   });
 });
 
@@ -138,7 +149,9 @@ describe('HttpClient retries', () => {
   it('gives up after maxRetries and reports the last error', async () => {
     nock(BASE).get('/x').times(4).reply(502, { message: 'bad gateway' });
     const { http, clock } = client();
-    const error = await http.request({ operation: 'read', method: 'GET', path: '/x', schema: ok }).catch((e) => e);
+    const error = await http
+      .request({ operation: 'read', method: 'GET', path: '/x', schema: ok })
+      .catch((e) => e);
     expect(error).toBeInstanceOf(ProviderUnavailableError);
     expect(error).toMatchObject({ status: 502, reason: 'server-error', retryable: true });
     expect(clock.sleeps).toHaveLength(3);
@@ -151,7 +164,13 @@ describe('HttpClient retries', () => {
       .post('/publish')
       .reply(200, { ok: true });
     const { http, clock } = client();
-    const res = await http.request({ operation: 'publish', method: 'POST', path: '/publish', body: {}, schema: ok });
+    const res = await http.request({
+      operation: 'publish',
+      method: 'POST',
+      path: '/publish',
+      body: {},
+      schema: ok,
+    });
     expect(res.attempts).toBe(2);
     expect(clock.sleeps).toEqual([2000]);
   });
@@ -169,7 +188,9 @@ describe('HttpClient retries', () => {
     const { http, clock } = client({
       mapError: (f) =>
         f.status === 429
-          ? new RateLimitedError('limited', { retryAfterMs: (f.body as { retry_after: number }).retry_after * 1000 })
+          ? new RateLimitedError('limited', {
+              retryAfterMs: (f.body as { retry_after: number }).retry_after * 1000,
+            })
           : undefined,
     });
     await http.request({ operation: 'read', method: 'GET', path: '/x', schema: ok });
@@ -179,7 +200,9 @@ describe('HttpClient retries', () => {
   it('does not wait longer than maxRetryAfterMs: fails with retryAfterMs for the caller', async () => {
     nock(BASE).get('/x').reply(429, '', { 'retry-after': '3600' });
     const { http, clock } = client();
-    const error = await http.request({ operation: 'read', method: 'GET', path: '/x', schema: ok }).catch((e) => e);
+    const error = await http
+      .request({ operation: 'read', method: 'GET', path: '/x', schema: ok })
+      .catch((e) => e);
     expect(error).toBeInstanceOf(RateLimitedError);
     expect(error.retryAfterMs).toBe(3_600_000);
     expect(clock.sleeps).toEqual([]);
@@ -238,18 +261,18 @@ describe('HttpClient retries', () => {
   it('does not retry non-retryable statuses', async () => {
     nock(BASE).get('/x').reply(404, { message: 'nope' });
     const { http, clock } = client();
-    await expect(http.request({ operation: 'read', method: 'GET', path: '/x', schema: ok })).rejects.toBeInstanceOf(
-      NotFoundError,
-    );
+    await expect(
+      http.request({ operation: 'read', method: 'GET', path: '/x', schema: ok }),
+    ).rejects.toBeInstanceOf(NotFoundError);
     expect(clock.sleeps).toEqual([]);
   });
 
   it('retry: false sends once', async () => {
     nock(BASE).get('/x').reply(503);
     const { http } = client({ retry: false });
-    await expect(http.request({ operation: 'read', method: 'GET', path: '/x', schema: ok })).rejects.toBeInstanceOf(
-      ProviderUnavailableError,
-    );
+    await expect(
+      http.request({ operation: 'read', method: 'GET', path: '/x', schema: ok }),
+    ).rejects.toBeInstanceOf(ProviderUnavailableError);
   });
 });
 
@@ -279,7 +302,13 @@ describe('HttpClient deadlines and abort', () => {
     const controller = new AbortController();
     controller.abort();
     await expect(
-      client().http.request({ operation: 'read', method: 'GET', path: '/x', schema: ok, signal: controller.signal }),
+      client().http.request({
+        operation: 'read',
+        method: 'GET',
+        path: '/x',
+        schema: ok,
+        signal: controller.signal,
+      }),
     ).rejects.toBeInstanceOf(AbortedError);
   });
 
@@ -288,7 +317,13 @@ describe('HttpClient deadlines and abort', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 20);
     await expect(
-      client().http.request({ operation: 'read', method: 'GET', path: '/slow', schema: ok, signal: controller.signal }),
+      client().http.request({
+        operation: 'read',
+        method: 'GET',
+        path: '/slow',
+        schema: ok,
+        signal: controller.signal,
+      }),
     ).rejects.toBeInstanceOf(AbortedError);
   });
 });
@@ -303,7 +338,9 @@ describe('HttpClient transport security', () => {
     'https://user:pass@api.vendor.test',
     'https://api.vendor.test/v1?key=1',
   ])('refuses %s before any connection', (baseUrl) => {
-    expect(() => new HttpClient({ provider: 'vendor', baseUrl, apiKey: SENTINEL })).toThrow(ConfigurationError);
+    expect(() => new HttpClient({ provider: 'vendor', baseUrl, apiKey: SENTINEL })).toThrow(
+      ConfigurationError,
+    );
   });
 
   it.each([
@@ -336,13 +373,31 @@ describe('HttpClient transport security', () => {
 
 describe('HttpClient never leaks the API key', () => {
   const cases: Array<[string, () => void]> = [
-    ['400', () => nock(BASE).get('/x').reply(400, { errors: [`bad key ${SENTINEL}`] })],
+    [
+      '400',
+      () =>
+        nock(BASE)
+          .get('/x')
+          .reply(400, { errors: [`bad key ${SENTINEL}`] }),
+    ],
     ['401', () => nock(BASE).get('/x').reply(401, `Unauthorized: ${SENTINEL}`)],
-    ['403', () => nock(BASE).get('/x').reply(403, { error: { message: `forbidden for ${SENTINEL}` } })],
+    [
+      '403',
+      () =>
+        nock(BASE)
+          .get('/x')
+          .reply(403, { error: { message: `forbidden for ${SENTINEL}` } }),
+    ],
     ['404', () => nock(BASE).get('/x').reply(404)],
     ['409', () => nock(BASE).get('/x').reply(409, { message: 'conflict' })],
     ['429', () => nock(BASE).get('/x').times(4).reply(429, { message: SENTINEL }, { 'retry-after': '0' })],
-    ['500', () => nock(BASE).get('/x').reply(500, { message: `internal ${SENTINEL}` })],
+    [
+      '500',
+      () =>
+        nock(BASE)
+          .get('/x')
+          .reply(500, { message: `internal ${SENTINEL}` }),
+    ],
     ['503', () => nock(BASE).get('/x').times(4).reply(503)],
     ['network', () => nock(BASE).get('/x').times(4).replyWithError(netError('ECONNRESET', SENTINEL))],
     ['shape', () => nock(BASE).get('/x').reply(200, { ok: SENTINEL })],
@@ -351,7 +406,9 @@ describe('HttpClient never leaks the API key', () => {
   it.each(cases)('%s', async (_label, arrange) => {
     arrange();
     const { http, logs } = client({ timeoutMs: 40 });
-    const error = await http.request({ operation: 'read', method: 'GET', path: '/x', schema: ok }).catch((e) => e);
+    const error = await http
+      .request({ operation: 'read', method: 'GET', path: '/x', schema: ok })
+      .catch((e) => e);
     expect(error).toBeInstanceOf(Error);
     expectNoSecret(error, SENTINEL);
     expectNoSecret(logs, SENTINEL);

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { AbortedError, KeyedMutex } from '@agent-release/core';
+import { describe, expect, it } from 'vitest';
 
 const tick = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms));
 

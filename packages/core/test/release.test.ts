@@ -1,4 +1,3 @@
-import { describe, expect, it } from 'vitest';
 import {
   AbortedError,
   type AgentReleaser,
@@ -9,13 +8,19 @@ import {
   ValidationError,
 } from '@agent-release/core';
 import { InMemoryReleaser, ManualClock } from '@agent-release/core/testing';
+import { describe, expect, it } from 'vitest';
 
 describe('release()', () => {
   it('runs validate → edit → publish → activate → confirm and reports each step', async () => {
     const r = new InMemoryReleaser();
     const agentId = r.createAgent({ instructions: 'old' });
     const events: ReleaseEvent[] = [];
-    const result = await release(r, agentId, { instructions: 'new' }, { observer: (e) => events.push(e), label: 'L' });
+    const result = await release(
+      r,
+      agentId,
+      { instructions: 'new' },
+      { observer: (e) => events.push(e), label: 'L' },
+    );
     expect(result.status).toBe('released');
     expect(result.version).toMatchObject({ isActive: true, number: 2, label: 'L' });
     expect(r.activeConfig(agentId)?.instructions).toBe('new');
@@ -30,13 +35,21 @@ describe('release()', () => {
     expect(events.at(-1)?.type).toBe('release-end');
     expect(events.filter((e) => e.type === 'step-start')).toHaveLength(5);
     expect(result.steps.find((s) => s.name === 'publish')?.detail).toContain('not yet live');
+    const gate = events.find((e) => e.type === 'gate-progress');
+    expect(gate && gate.type === 'gate-progress' && gate.progress).toMatchObject({
+      status: 'passed',
+      attempt: 1,
+    });
   });
 
   it('skips activate when publishing made the version live', async () => {
     const r = new InMemoryReleaser({ activation: 'on-publish' });
     const agentId = r.createAgent();
     const result = await release(r, agentId, { instructions: 'x' });
-    expect(result.steps.find((s) => s.name === 'activate')).toMatchObject({ status: 'skipped', detail: 'live on publish' });
+    expect(result.steps.find((s) => s.name === 'activate')).toMatchObject({
+      status: 'skipped',
+      detail: 'live on publish',
+    });
   });
 
   it('returns unchanged and creates no version when nothing differs', async () => {
@@ -84,17 +97,25 @@ describe('release()', () => {
       release(r, agentId, { instructions: 'x' }, { observer: (e) => events.push(e) }),
     ).rejects.toBeInstanceOf(SecurityCheckFailedError);
     const end = events.find((e) => e.type === 'release-error');
-    expect(end && end.type === 'release-error' && end.steps.at(-1)).toMatchObject({ name: 'activate', status: 'failed' });
+    expect(end && end.type === 'release-error' && end.steps.at(-1)).toMatchObject({
+      name: 'activate',
+      status: 'failed',
+    });
   });
 
   it('a throwing observer does not break the release', async () => {
     const r = new InMemoryReleaser();
     const agentId = r.createAgent();
-    const result = await release(r, agentId, { instructions: 'x' }, {
-      observer: () => {
-        throw new Error('observer bug');
+    const result = await release(
+      r,
+      agentId,
+      { instructions: 'x' },
+      {
+        observer: () => {
+          throw new Error('observer bug');
+        },
       },
-    });
+    );
     expect(result.status).toBe('released');
   });
 
@@ -103,12 +124,17 @@ describe('release()', () => {
     const agentId = r.createAgent({ instructions: 'old' });
     const controller = new AbortController();
     await expect(
-      release(r, agentId, { instructions: 'new' }, {
-        signal: controller.signal,
-        observer: (e) => {
-          if (e.type === 'step-end' && e.step.name === 'publish') controller.abort();
+      release(
+        r,
+        agentId,
+        { instructions: 'new' },
+        {
+          signal: controller.signal,
+          observer: (e) => {
+            if (e.type === 'step-end' && e.step.name === 'publish') controller.abort();
+          },
         },
-      }),
+      ),
     ).rejects.toBeInstanceOf(AbortedError);
     expect(r.activeConfig(agentId)?.instructions).toBe('old');
   });

@@ -1,5 +1,10 @@
+import {
+  backoffDelayMs,
+  DEFAULT_RETRY_POLICY,
+  parseRetryAfter,
+  resolveRetryPolicy,
+} from '@agent-release/core';
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, DEFAULT_RETRY_POLICY, parseRetryAfter, resolveRetryPolicy } from '@agent-release/core';
 
 describe('retry policy', () => {
   it('full jitter stays within [0, min(max, base·2ⁿ))', () => {

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { type PollResult, type WaiterOptions, waitUntil, waiterDelayMs } from '@agent-release/core';
+import { type PollResult, type WaiterOptions, waiterDelayMs, waitUntil } from '@agent-release/core';
 import { ManualClock } from '@agent-release/core/testing';
+import { describe, expect, it } from 'vitest';
 
 const base: WaiterOptions = { minDelayMs: 100, maxDelayMs: 1000, maxWaitMs: 10_000 };
 
@@ -17,7 +17,11 @@ function script<T>(...results: PollResult<T>[]) {
 describe('waitUntil', () => {
   it('stops at success with the value and the number of polls', async () => {
     const clock = new ManualClock();
-    const { poll } = script<string>({ state: 'retry', reason: 'queued' }, { state: 'retry' }, { state: 'success', value: 'v' });
+    const { poll } = script<string>(
+      { state: 'retry', reason: 'queued' },
+      { state: 'retry' },
+      { state: 'success', value: 'v' },
+    );
     const result = await waitUntil(poll, { ...base, clock, random: () => 0 });
     expect(result).toMatchObject({ state: 'success', value: 'v', attempts: 3 });
     expect(clock.sleeps).toEqual([100, 100]);
@@ -25,7 +29,10 @@ describe('waitUntil', () => {
   });
 
   it('stops at failure with the reason', async () => {
-    const { poll } = script<string>({ state: 'retry' }, { state: 'failure', reason: 'check failed: prompt injection', value: 'x' });
+    const { poll } = script<string>(
+      { state: 'retry' },
+      { state: 'failure', reason: 'check failed: prompt injection', value: 'x' },
+    );
     const result = await waitUntil(poll, { ...base, clock: new ManualClock() });
     expect(result).toMatchObject({ state: 'failure', reason: 'check failed: prompt injection', attempts: 2 });
   });
@@ -33,7 +40,13 @@ describe('waitUntil', () => {
   it('times out at the deadline after a last poll, keeping the last reason', async () => {
     const clock = new ManualClock();
     const { poll } = script<string>({ state: 'retry', reason: 'queued', value: 'last' });
-    const result = await waitUntil(poll, { minDelayMs: 100, maxDelayMs: 400, maxWaitMs: 1000, clock, random: () => 1 });
+    const result = await waitUntil(poll, {
+      minDelayMs: 100,
+      maxDelayMs: 400,
+      maxWaitMs: 1000,
+      clock,
+      random: () => 1,
+    });
     expect(result).toMatchObject({ state: 'timeout', reason: 'queued', value: 'last' });
     expect(result.elapsedMs).toBe(1000);
     // Delays never overshoot the deadline: the final sleep is clamped to what remains.

@@ -164,6 +164,7 @@ export class InMemoryReleaser implements AgentReleaser {
       );
     }
     this.requestCount++;
+    opts.onGateProgress?.({ status: version.gate, attempt: 1, elapsedMs: 0 });
     if (version.gate === 'failed') {
       throw new SecurityCheckFailedError(`security check failed for ${versionId}`, {
         provider: this.provider,
