@@ -1,0 +1,87 @@
+import { STATUS_CODES } from 'node:http';
+import { registerAtomsAgentRoutes } from './atoms-agent-routes.js';
+import { fail } from './atoms-responses.js';
+import type { AtomsSecurityCheckOptions } from './atoms-security-check.js';
+import { type AtomsEmulatorState, AtomsStore } from './atoms-state.js';
+import { registerAtomsV1Routes } from './atoms-v1-routes.js';
+import { EmulatorServer, type VendorProfile } from './http-kit.js';
+import { randomHex } from './ids.js';
+import { Router } from './router.js';
+import type { CommonEmulatorOptions, EmulatorHandle } from './types.js';
+import { systemClock } from './types.js';
+
+/** Options of `startAtomsEmulator`. */
+export interface AtomsEmulatorOptions extends CommonEmulatorOptions {
+  /** The post-publish security check: duration, outcome, refusal status, exposure. */
+  securityCheck?: AtomsSecurityCheckOptions;
+  /**
+   * Behave like a server switched to the v2 branch model: v1 writes and list reads answer
+   * `409 versioning_v2_migration_required` with `Deprecation: true`. Default false.
+   */
+  migrationRequired?: boolean;
+  /** Let `POST /agent` use gated models (`gpt-5.2`, `electron-kogta*`) instead of a 403. */
+  allowGatedModels?: boolean;
+}
+
+/** A running Atoms emulator. Its `baseUrl` is `${url}/atoms/v1`. */
+export type AtomsEmulator = EmulatorHandle<AtomsEmulatorState>;
+
+/** The path prefix of the Atoms API (`https://api.smallest.ai/atoms/v1`). */
+export const ATOMS_BASE_PATH = '/atoms/v1';
+
+const atomsProfile: VendorProfile = {
+  basePath: ATOMS_BASE_PATH,
+  unauthorized: () => fail(401, 'Unauthorized: User not found'),
+  // The documented 429 body is not the usual `errors` envelope; `retry_after` is in seconds.
+  rateLimited: (retryAfter) => ({
+    status: 429,
+    headers: { 'Retry-After': String(retryAfter) },
+    body: {
+      status: false,
+      error: 'Rate limit exceeded',
+      code: 'RATE_LIMIT_EXCEEDED',
+      retry_after: retryAfter,
+    },
+  }),
+  notFound: () => fail(404, 'Resource not found'),
+  invalidJson: () => fail(400, 'Invalid input'),
+  internalError: () => fail(500, 'Internal server error'),
+  faultBody: (status) => ({ status: false, errors: [STATUS_CODES[status] ?? 'Error'] }),
+};
+
+/**
+ * Starts an emulator of the Smallest AI Atoms v1 versioning API on 127.0.0.1, quirks included:
+ * publish ignores `activate:true`, activation is refused until the security check passed, an
+ * unknown agent on `GET /agent/{id}` is a 400, an empty fork body is a 400, and so on.
+ *
+ * @example
+ * const atoms = await startAtomsEmulator({ securityCheck: { durationMs: 200 } });
+ * const res = await fetch(`${atoms.baseUrl}/agent`, {
+ *   method: 'POST',
+ *   headers: { Authorization: `Bearer ${atoms.apiKey}`, 'Content-Type': 'application/json' },
+ *   body: JSON.stringify({ name: 'demo' }),
+ * });
+ * await atoms.close();
+ */
+export async function startAtomsEmulator(options: AtomsEmulatorOptions = {}): Promise<AtomsEmulator> {
+  const clock = options.clock ?? systemClock;
+  const store = new AtomsStore({
+    clock,
+    securityCheck: { ...options.securityCheck },
+    migrationRequired: options.migrationRequired ?? false,
+    allowGatedModels: options.allowGatedModels ?? false,
+  });
+  const router = new Router();
+  registerAtomsAgentRoutes(router, store);
+  registerAtomsV1Routes(router, store);
+  const server = new EmulatorServer({
+    ...options,
+    clock,
+    profile: atomsProfile,
+    router,
+    defaultApiKey: `sk_emulator_${randomHex(16)}`,
+  });
+  const url = await server.listen();
+  const state: AtomsEmulatorState = store;
+  return server.handle(state, `${url}${ATOMS_BASE_PATH}`);
+}

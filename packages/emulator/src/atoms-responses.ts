@@ -1,0 +1,30 @@
+import { HttpError } from './http-kit.js';
+import type { RouteResponse } from './router.js';
+
+/** Atoms success envelope. */
+export function ok(data: unknown, status = 200): RouteResponse {
+  return { status, body: { status: true, data } };
+}
+
+/** Atoms error envelope (`{status:false, errors:[...]}`). */
+export function fail(status: number, ...errors: string[]): RouteResponse {
+  return { status, body: { status: false, errors } };
+}
+
+/** Throwable form of `fail`, for state operations deep in a call. */
+export function atomsError(status: number, message: string): HttpError {
+  return new HttpError(fail(status, message));
+}
+
+/** The documented message of the v2 branch-model refusal. */
+export const MIGRATION_MESSAGE =
+  'This endpoint is deprecated under the branch model. Use the /agents/:id/branches APIs — publish, make-live and config edits now happen on branches. If you are calling this via the MCP server, update the MCP tool to its branch-model version as well.';
+
+/** `409 versioning_v2_migration_required`, sent with `Deprecation: true`. */
+export function migrationRequired(): RouteResponse {
+  return {
+    status: 409,
+    headers: { Deprecation: 'true' },
+    body: { status: false, error_type: 'versioning_v2_migration_required', errors: [MIGRATION_MESSAGE] },
+  };
+}

@@ -1,0 +1,114 @@
+import { type AtomsEmulator, startAtomsEmulator } from './atoms-emulator.js';
+import { type LangdockEmulator, startLangdockEmulator } from './langdock-emulator.js';
+
+/** Parsed command line of `agent-release-emulator`. */
+export interface CliOptions {
+  atomsPort?: number;
+  langdockPort?: number;
+  securityCheckMs?: number;
+  atomsApiKey?: string;
+  langdockApiKey?: string;
+  latencyMs?: number;
+  help?: boolean;
+}
+
+/** Both emulators as started by `runCli`. */
+export interface RunningEmulators {
+  atoms: AtomsEmulator;
+  langdock: LangdockEmulator;
+  close(): Promise<void>;
+}
+
+export const USAGE = `Usage: agent-release-emulator [options]
+
+Starts the Atoms and Langdock API emulators on 127.0.0.1.
+
+Options:
+  --atoms-port N            port of the Atoms emulator (default: a free port)
+  --langdock-port N         port of the Langdock emulator (default: a free port)
+  --security-check-ms N     duration of the Atoms post-publish security check (default 6000)
+  --api-key-atoms K         API key the Atoms emulator accepts (default: random)
+  --api-key-langdock K      API key the Langdock emulator accepts (default: random)
+  --latency-ms N            latency added to every response (default 0)
+  -h, --help                show this help`;
+
+const NUMERIC: Record<string, 'atomsPort' | 'langdockPort' | 'securityCheckMs' | 'latencyMs'> = {
+  '--atoms-port': 'atomsPort',
+  '--langdock-port': 'langdockPort',
+  '--security-check-ms': 'securityCheckMs',
+  '--latency-ms': 'latencyMs',
+};
+const TEXT: Record<string, 'atomsApiKey' | 'langdockApiKey'> = {
+  '--api-key-atoms': 'atomsApiKey',
+  '--api-key-langdock': 'langdockApiKey',
+};
+
+/** Parses the flags (`--flag value` or `--flag=value`); throws with a usage hint on bad input. */
+export function parseCliArgs(argv: readonly string[]): CliOptions {
+  const options: CliOptions = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '-h' || arg === '--help') {
+      options.help = true;
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const flag = eq >= 0 ? arg.slice(0, eq) : arg;
+    const numeric = NUMERIC[flag];
+    const text = TEXT[flag];
+    if (!numeric && !text) throw new Error(`Unknown option: ${arg}\n\n${USAGE}`);
+    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined || value === '') throw new Error(`Missing value for ${flag}\n\n${USAGE}`);
+    if (numeric) {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0)
+        throw new Error(`${flag} needs a non-negative integer, got "${value}"`);
+      options[numeric] = n;
+    } else if (text) {
+      options[text] = value;
+    }
+  }
+  return options;
+}
+
+/**
+ * The `agent-release-emulator` command without process concerns: starts both emulators, writes
+ * their base URLs and keys and a final `ready` line to `out`. Resolves to undefined for `--help`.
+ */
+export async function runCli(
+  argv: readonly string[],
+  out: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Promise<RunningEmulators | undefined> {
+  const options = parseCliArgs(argv);
+  if (options.help) {
+    out(USAGE);
+    return undefined;
+  }
+  const atoms = await startAtomsEmulator({
+    port: options.atomsPort,
+    apiKey: options.atomsApiKey,
+    latencyMs: options.latencyMs,
+    securityCheck: { durationMs: options.securityCheckMs },
+  });
+  let langdock: LangdockEmulator;
+  try {
+    langdock = await startLangdockEmulator({
+      port: options.langdockPort,
+      apiKey: options.langdockApiKey,
+      latencyMs: options.latencyMs,
+    });
+  } catch (error) {
+    await atoms.close();
+    throw error;
+  }
+  out(`atoms     baseUrl=${atoms.baseUrl} apiKey=${atoms.apiKey}`);
+  out(`langdock  baseUrl=${langdock.baseUrl} apiKey=${langdock.apiKey}`);
+  out('agent-release emulators ready');
+  return {
+    atoms,
+    langdock,
+    close: async () => {
+      await Promise.all([atoms.close(), langdock.close()]);
+    },
+  };
+}

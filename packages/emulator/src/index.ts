@@ -1,0 +1,41 @@
+export type { AtomsConfig, AtomsSection } from './atoms-config.js';
+export { ATOMS_SECTIONS, CONFIG_FIELDS as ATOMS_CONFIG_FIELDS } from './atoms-config.js';
+export type { AtomsEmulator, AtomsEmulatorOptions } from './atoms-emulator.js';
+export { ATOMS_BASE_PATH, startAtomsEmulator } from './atoms-emulator.js';
+export { MIGRATION_MESSAGE as ATOMS_MIGRATION_MESSAGE } from './atoms-responses.js';
+export type {
+  AtomsSecurityCheckOptions,
+  SecurityCheckOutcome,
+  SecurityCheckSubject,
+  SecurityCheckView,
+} from './atoms-security-check.js';
+export type {
+  AtomsAgent,
+  AtomsCreateAgentInput,
+  AtomsDraftEdit,
+  AtomsDraftSnapshot,
+  AtomsEmulatorState,
+  AtomsVersion,
+  AtomsVersionSnapshot,
+} from './atoms-state.js';
+export type { CliOptions, RunningEmulators } from './cli.js';
+export { parseCliArgs, runCli } from './cli.js';
+export type { FaultKind, FaultSpec } from './faults.js';
+export { FaultInjector } from './faults.js';
+export type { LangdockEmulator, LangdockEmulatorOptions, LangdockKeyOptions } from './langdock-emulator.js';
+export { startLangdockEmulator } from './langdock-emulator.js';
+export type { LangdockAgentConfig } from './langdock-schema.js';
+export type {
+  LangdockAgent,
+  LangdockCreateAgentInput,
+  LangdockEmulatorState,
+  LangdockVersion,
+} from './langdock-state.js';
+export type {
+  CommonEmulatorOptions,
+  EmulatorClock,
+  EmulatorHandle,
+  RateLimitOptions,
+  RequestLogEntry,
+} from './types.js';
+export { systemClock } from './types.js';
