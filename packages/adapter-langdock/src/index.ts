@@ -1,0 +1,49 @@
+/**
+ * @packageDocumentation
+ * The Langdock Agents API implementation of the agent-release port: `editDraft` updates the
+ * agent's one implicit draft, `publish` makes a new live version (409 → `unchanged`), errors
+ * map to core's typed errors. Importing this package also adds `providerOptions.langdock` to
+ * core's `AgentChanges`.
+ */
+export {
+  getAgentResponseSchema,
+  LANGDOCK_PATHS,
+  type PublishResponse,
+  publishResponseSchema,
+  updateResponseSchema,
+} from './langdock-api.js';
+export { LANGDOCK_CAPABILITIES, LANGDOCK_PROVIDER } from './langdock-capabilities.js';
+export {
+  LANGDOCK_INSTRUCTION_MAX,
+  type LangdockAction,
+  type LangdockInputField,
+  type LangdockInputType,
+  type LangdockProviderOptions,
+  langdockActionSchema,
+  langdockInputFieldSchema,
+  langdockInputTypeSchema,
+  langdockProviderOptionsSchema,
+} from './langdock-config-schema.js';
+export { forbiddenReason, type LangdockForbiddenReason, mapLangdockError } from './langdock-errors.js';
+export {
+  LANGDOCK_DRAFT_ID,
+  LANGDOCK_LIVE_VERSION_ID,
+  langdockAgentIdSchema,
+  langdockUuidSchema,
+} from './langdock-ids.js';
+export {
+  LANGDOCK_PUBLISH_DESCRIPTION_MAX,
+  type LangdockUpdateFields,
+  NEUTRAL_TO_LANGDOCK,
+  toLangdockUpdate,
+  toPublishDescription,
+  toPublishedVersion,
+} from './langdock-mapping.js';
+export {
+  LANGDOCK_DEFAULT_BASE_URL,
+  type LangdockReleaserOptions,
+  langdockOptionsSchema,
+  langdockTenantOptionsSchema,
+} from './langdock-options.js';
+export { createLangdockReleaser, langdockModule, langdockReleaserFactory } from './langdock-provider.js';
+export { LangdockReleaser, type LangdockReleaserDeps } from './langdock-releaser.js';

@@ -1,0 +1,128 @@
+import {
+  type AgentReleaseError,
+  AuthenticationError,
+  ConflictError,
+  defaultErrorFor,
+  extractVendorMessage,
+  type HttpFailure,
+  NotFoundError,
+  PermissionError,
+  ProviderUnavailableError,
+  RateLimitedError,
+  retryAfterFromHeaders,
+  ValidationError,
+} from '@agent-release/core';
+
+/**
+ * Why Langdock refused with 403, when its body says so. The publish page lists three causes
+ * (no owner/editor access, agent in another workspace, a project instead of an agent); a key
+ * without the `AGENT_API` scope answers `{"error":"INSUFFICIENT_SCOPES","details":{"missing":[...]}}`.
+ */
+export type LangdockForbiddenReason = 'insufficient-scopes' | 'other-workspace' | 'project' | 'no-access';
+
+const FORBIDDEN_EXPLANATIONS: Record<LangdockForbiddenReason, string> = {
+  'insufficient-scopes': 'the API key lacks a required scope (agent endpoints need AGENT_API)',
+  'other-workspace': 'the agent belongs to a different workspace than the API key',
+  project: 'the resource is a project, not an agent (projects cannot be published through the API)',
+  'no-access': 'the API key has no owner/editor access to the agent (share the agent with the key)',
+};
+
+function bodyRecord(body: unknown): Record<string, unknown> | undefined {
+  return typeof body === 'object' && body !== null && !Array.isArray(body)
+    ? (body as Record<string, unknown>)
+    : undefined;
+}
+
+/** Scopes named in `{details: {missing: [...]}}`, when present. */
+function missingScopes(body: unknown): string[] | undefined {
+  const details = bodyRecord(bodyRecord(body)?.details);
+  const missing = details?.missing;
+  if (!Array.isArray(missing)) return undefined;
+  const names = missing.filter(
+    (s): s is string => typeof s === 'string' && /^[A-Za-z0-9_:.-]{1,64}$/.test(s),
+  );
+  return names.length ? names : undefined;
+}
+
+/** Classifies a 403 from its body; `undefined` when the body does not tell. */
+export function forbiddenReason(
+  body: unknown,
+  vendorMessage: string | undefined,
+): LangdockForbiddenReason | undefined {
+  const code = bodyRecord(body)?.error;
+  if (code === 'INSUFFICIENT_SCOPES' || missingScopes(body) !== undefined) return 'insufficient-scopes';
+  const text = (vendorMessage ?? '').toLowerCase();
+  if (text === '') return undefined;
+  if (/scope/.test(text)) return 'insufficient-scopes';
+  if (/workspace/.test(text)) return 'other-workspace';
+  if (/project/.test(text)) return 'project';
+  if (/access|owner|editor|permission|not allowed|forbidden/.test(text)) return 'no-access';
+  return undefined;
+}
+
+/**
+ * Langdock's error mapping: status → typed error, with the vendor's message whatever the body's
+ * shape (`{message}`, `{error}`, a plain string, or nothing). Langdock's error bodies are not
+ * formally specified, so every shape is read defensively.
+ *
+ * - 400 → `ValidationError` (malformed `agentId`, description over 100 characters, ...)
+ * - 401 → `AuthenticationError`
+ * - 403 → `PermissionError`, `details.reason` says which cause when the body tells
+ * - 404 → `NotFoundError` (no such agent, or it is not shared with the key)
+ * - 409 → `ConflictError` (on publish: no draft changes; the releaser turns it into `unchanged`)
+ * - 429 → `RateLimitedError`, `retryAfterMs` from `Retry-After` when present
+ * - 5xx → `ProviderUnavailableError` (`mayHaveTakenEffect` for writes)
+ */
+export function mapLangdockError(failure: HttpFailure): AgentReleaseError {
+  const vendorMessage = extractVendorMessage(failure.body);
+  const base = {
+    provider: failure.provider,
+    status: failure.status,
+    vendorMessage,
+    operation: failure.operation,
+  };
+  const what = `${failure.provider} ${failure.operation}`;
+  const said = vendorMessage ? ` Langdock said: ${vendorMessage}` : '';
+  switch (failure.status) {
+    case 400:
+      return new ValidationError(`${what} was rejected as invalid (400).${said}`, base);
+    case 401:
+      return new AuthenticationError(
+        `${what}: the API key was rejected (401); check that it is a valid, unrevoked Langdock key.${said}`,
+        base,
+      );
+    case 403: {
+      const reason = forbiddenReason(failure.body, vendorMessage);
+      const missing = missingScopes(failure.body);
+      const why = reason
+        ? `${FORBIDDEN_EXPLANATIONS[reason]}${missing ? ` (missing: ${missing.join(', ')})` : ''}`
+        : 'the key lacks the AGENT_API scope or owner/editor access, the agent is in another workspace, or the resource is a project';
+      return new PermissionError(`${what}: forbidden (403): ${why}.${said}`, {
+        ...base,
+        details: { reason: reason ?? 'unknown', ...(missing ? { missingScopes: missing } : {}) },
+      });
+    }
+    case 404:
+      return new NotFoundError(
+        `${what}: agent not found (404); it does not exist or is not shared with this API key.${said}`,
+        base,
+      );
+    case 409:
+      return new ConflictError(`${what}: conflict (409).${said}`, base);
+    case 429:
+      return new RateLimitedError(`${what}: rate limited (429).${said}`, {
+        ...base,
+        retryAfterMs: retryAfterFromHeaders(failure),
+      });
+    default:
+      if (failure.status >= 500) {
+        return new ProviderUnavailableError(`${what}: Langdock answered ${failure.status}.${said}`, {
+          ...base,
+          reason: 'server-error',
+          // A 5xx after a write says nothing about whether the write was applied.
+          mayHaveTakenEffect: failure.method !== 'GET',
+        });
+      }
+      return defaultErrorFor(failure);
+  }
+}

@@ -1,0 +1,59 @@
+import { HttpClient, noopLogger, releaserModule, systemClock, type TenantConfig } from '@agent-release/core';
+import { LANGDOCK_PROVIDER } from './langdock-capabilities.js';
+import { mapLangdockError } from './langdock-errors.js';
+import {
+  LANGDOCK_DEFAULT_BASE_URL,
+  type LangdockReleaserOptions,
+  langdockOptionsSchema,
+  langdockTenantOptionsSchema,
+  parseLangdockOptions,
+} from './langdock-options.js';
+import { LangdockReleaser } from './langdock-releaser.js';
+
+/**
+ * Builds a Langdock releaser. Options are validated before anything is sent.
+ *
+ * @example
+ * const releaser = createLangdockReleaser({ apiKey: process.env.LANGDOCK_API_KEY! });
+ * // Dedicated deployment:
+ * createLangdockReleaser({ apiKey, baseUrl: 'https://langdock.example.com/api/public' });
+ * @throws ConfigurationError for a missing/malformed key, a non-https base URL (loopback
+ *   excepted) or an unknown/invalid option.
+ */
+export function createLangdockReleaser(options: LangdockReleaserOptions): LangdockReleaser {
+  const parsed = parseLangdockOptions(langdockOptionsSchema, options);
+  const logger = parsed.logger ?? noopLogger;
+  const clock = parsed.clock ?? systemClock;
+  const random = parsed.random ?? Math.random;
+  const http = new HttpClient({
+    provider: LANGDOCK_PROVIDER,
+    baseUrl: parsed.baseUrl ?? LANGDOCK_DEFAULT_BASE_URL,
+    apiKey: parsed.apiKey,
+    timeoutMs: parsed.timeoutMs,
+    retry: parsed.retry,
+    mapError: mapLangdockError,
+    logger,
+    clock,
+    random,
+  });
+  return new LangdockReleaser({ http, logger, clock, random });
+}
+
+/**
+ * The `ReleaserFactory` for a tenant on Langdock: `apiKey` and `baseUrl` from the tenant config,
+ * the rest (`timeoutMs`, `retry`, `logger`, ...) from `config.options`, validated strictly.
+ */
+export function langdockReleaserFactory(config: TenantConfig): LangdockReleaser {
+  const options = parseLangdockOptions(langdockTenantOptionsSchema, config.options ?? {});
+  return createLangdockReleaser({ ...options, apiKey: config.apiKey, baseUrl: config.baseUrl });
+}
+
+/**
+ * inversify module binding {@link langdockReleaserFactory} to `TOKENS.ReleaserFactory` named
+ * `'langdock'`. Load it next to core's `coreModule`; `TenantReleasers` then builds Langdock
+ * releasers for tenants whose provider is `'langdock'`.
+ */
+export const langdockModule: ReturnType<typeof releaserModule> = releaserModule(
+  LANGDOCK_PROVIDER,
+  langdockReleaserFactory,
+);

@@ -1,0 +1,285 @@
+import {
+  type ActivateOptions,
+  type AgentChanges,
+  type AgentReleaser,
+  backoffDelayMs,
+  type Clock,
+  ConflictError,
+  type DraftRef,
+  type EditDraftOptions,
+  type GetActiveVersionOptions,
+  type HttpClient,
+  type Logger,
+  ProviderUnavailableError,
+  type PublishOptions,
+  type PublishOutcome,
+  parseInput,
+  type ReleaseInput,
+  type ReleaserCapabilities,
+  throwIfAborted,
+  UnsupportedOperationError,
+  ValidationError,
+  type VersionInfo,
+  versionIdSchema,
+} from '@agent-release/core';
+import {
+  getAgentResponseSchema,
+  LANGDOCK_PATHS,
+  type PublishResponse,
+  publishResponseSchema,
+  updateResponseSchema,
+} from './langdock-api.js';
+import { LANGDOCK_CAPABILITIES, LANGDOCK_PROVIDER } from './langdock-capabilities.js';
+import { LANGDOCK_DRAFT_ID, LANGDOCK_LIVE_VERSION_ID, langdockAgentIdSchema } from './langdock-ids.js';
+import { toLangdockUpdate, toPublishDescription, toPublishedVersion } from './langdock-mapping.js';
+
+/**
+ * How many agents' last published version one releaser remembers. Bounded so a long-lived
+ * releaser serving a huge tenant cannot grow without limit; the oldest entry is forgotten first.
+ */
+const REMEMBERED_AGENTS_MAX = 10_000;
+
+/** What a {@link LangdockReleaser} is built from (see `createLangdockReleaser`). */
+export interface LangdockReleaserDeps {
+  http: HttpClient;
+  logger: Logger;
+  clock: Clock;
+  random: () => number;
+}
+
+/**
+ * The Langdock implementation of the port. Build it with `createLangdockReleaser`.
+ *
+ * Langdock keeps one implicit draft per agent (`PATCH /agent/v1/update`), and
+ * `POST /agent/v1/publish` turns it into a new version that is live at once, or answers 409 when
+ * the draft equals the live version. There is no API to list versions, read the live version's
+ * id, or re-activate an older version; see {@link LANGDOCK_CAPABILITIES}.
+ *
+ * The releaser remembers, per agent, the last version it published itself: that is the only
+ * version id it can vouch for (for `activate` and `getActiveVersion`).
+ */
+export class LangdockReleaser implements AgentReleaser {
+  readonly provider = LANGDOCK_PROVIDER;
+  readonly capabilities: ReleaserCapabilities = LANGDOCK_CAPABILITIES;
+  readonly #http: HttpClient;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #random: () => number;
+  readonly #lastPublished = new Map<string, VersionInfo>();
+
+  constructor(deps: LangdockReleaserDeps) {
+    this.#http = deps.http;
+    this.#logger = deps.logger;
+    this.#clock = deps.clock;
+    this.#random = deps.random;
+  }
+
+  /**
+   * Rejects, without sending anything, whatever part of a release Langdock would refuse: a
+   * non-UUID agent id, malformed or un-mappable changes (`firstMessage`, both prompt fields,
+   * limits), a publish description over 100 characters, both `label` and `description`, or a
+   * `draftId` other than the implicit draft.
+   */
+  validate(input: ReleaseInput): void {
+    this.#agentId(input.agentId);
+    toLangdockUpdate(input.changes);
+    toPublishDescription(input);
+    this.#draftId(input.draftId, 'draftId');
+  }
+
+  /**
+   * `PATCH /agent/v1/update {agentId, ...fields}` on the agent's one draft. Sends nothing when no
+   * change is for Langdock (e.g. only `providerOptions.atoms`); the returned ref then publishes
+   * whatever the draft already holds (usually nothing: `unchanged`).
+   */
+  async editDraft(agentId: string, changes: AgentChanges, opts: EditDraftOptions = {}): Promise<DraftRef> {
+    this.#agentId(agentId);
+    const fields = toLangdockUpdate(changes);
+    this.#draftId(opts.draftId, 'draftId');
+    throwIfAborted(opts.signal, `${LANGDOCK_PROVIDER} editDraft`);
+    const updatedFields = Object.keys(fields);
+    if (updatedFields.length > 0) {
+      await this.#http.request({
+        operation: 'editDraft',
+        method: 'PATCH',
+        path: LANGDOCK_PATHS.update,
+        body: { agentId, ...fields },
+        schema: updateResponseSchema,
+        // Setting the same fields to the same values twice has the effect of once, so a lost
+        // response may be re-sent safely.
+        idempotent: true,
+        signal: opts.signal,
+      });
+    }
+    return { provider: LANGDOCK_PROVIDER, agentId, draftId: LANGDOCK_DRAFT_ID, meta: { updatedFields } };
+  }
+
+  /**
+   * `POST /agent/v1/publish {agentId, description?}`: a new version, live at once; 409 (no draft
+   * changes) is `unchanged` / `no-changes`.
+   *
+   * When the response is lost (connection dropped, deadline, 5xx) the publish may have happened.
+   * It is re-sent once: a 409 then means the content is live already, which is reported as
+   * `unchanged` / `already-published` and never as a failure or a second version.
+   */
+  async publish(draft: DraftRef, opts: PublishOptions = {}): Promise<PublishOutcome> {
+    const agentId = this.#draftRef(draft);
+    const description = toPublishDescription(opts);
+    throwIfAborted(opts.signal, `${LANGDOCK_PROVIDER} publish`);
+    const body = { agentId, ...(description !== undefined ? { description } : {}) };
+
+    let response: PublishResponse;
+    try {
+      response = await this.#publishOnce(body, opts.signal);
+    } catch (error) {
+      if (isNoChanges(error)) return { status: 'unchanged', reason: 'no-changes' };
+      if (!(error instanceof ProviderUnavailableError && error.mayHaveTakenEffect)) throw error;
+      // `retry: false` means "send every request once"; the caller gets the lost-response error.
+      if (this.#http.retryPolicy.maxRetries === 0) throw error;
+      const reconciled = await this.#reconcilePublish(body, error, opts.signal);
+      if (reconciled === 'already-published') {
+        // A version this releaser cannot name is live now; whatever it remembered is stale.
+        this.#lastPublished.delete(agentId);
+        return { status: 'unchanged', reason: 'already-published' };
+      }
+      response = reconciled;
+    }
+    const version = toPublishedVersion(agentId, response, { label: opts.label, description });
+    this.#remember(version);
+    return { status: 'published', version };
+  }
+
+  /**
+   * Langdock has no activate call: publishing made the version live. Activating the version
+   * this releaser just published (or {@link LANGDOCK_LIVE_VERSION_ID}) returns it, sending
+   * nothing. Any other version cannot be made live again through the API.
+   *
+   * @throws UnsupportedOperationError for any other version id.
+   */
+  async activate(agentId: string, versionId: string, opts: ActivateOptions = {}): Promise<VersionInfo> {
+    this.#agentId(agentId);
+    parseInput(versionIdSchema, versionId, 'versionId', LANGDOCK_PROVIDER);
+    throwIfAborted(opts.signal, `${LANGDOCK_PROVIDER} activate`);
+    const known = this.#lastPublished.get(agentId);
+    if (known?.id === versionId) return known;
+    if (versionId === LANGDOCK_LIVE_VERSION_ID) return liveVersion(agentId);
+    throw new UnsupportedOperationError(
+      `${LANGDOCK_PROVIDER}: cannot activate version ${versionId} of agent ${agentId}: Langdock makes a version live when it is published and has no API to re-activate an older version. To roll back, publish the old configuration again (editDraft with the old values, then publish).`,
+      { provider: LANGDOCK_PROVIDER, operation: 'activate', details: { agentId, versionId } },
+    );
+  }
+
+  /**
+   * `GET /agent/v1/get?agentId=`: proves the agent exists and is readable, but Langdock does not
+   * return the live version's id. Returns the version this releaser last published for the
+   * agent when it knows one (it may have been superseded by another writer since; Langdock
+   * cannot tell), otherwise `{ id: 'live', isActive: true }` meaning "the live configuration,
+   * version unknown". Never `null`: Langdock cannot tell an unpublished agent apart either.
+   *
+   * @throws NotFoundError for an unknown agent; ValidationError for a non-UUID id (nothing sent).
+   */
+  async getActiveVersion(agentId: string, opts: GetActiveVersionOptions = {}): Promise<VersionInfo | null> {
+    this.#agentId(agentId);
+    throwIfAborted(opts.signal, `${LANGDOCK_PROVIDER} getActiveVersion`);
+    await this.#http.request({
+      operation: 'getActiveVersion',
+      method: 'GET',
+      path: LANGDOCK_PATHS.get,
+      query: { agentId },
+      schema: getAgentResponseSchema,
+      signal: opts.signal,
+    });
+    return this.#lastPublished.get(agentId) ?? liveVersion(agentId);
+  }
+
+  async #publishOnce(body: { agentId: string; description?: string }, signal?: AbortSignal) {
+    const { data } = await this.#http.request({
+      operation: 'publish',
+      method: 'POST',
+      path: LANGDOCK_PATHS.publish,
+      body,
+      schema: publishResponseSchema,
+      // Publishing twice could create two versions: the HTTP layer re-sends it only when it
+      // cannot have reached Langdock (429, connection refused); lost responses come back here.
+      idempotent: false,
+      signal,
+    });
+    return data;
+  }
+
+  async #reconcilePublish(
+    body: { agentId: string; description?: string },
+    lost: ProviderUnavailableError,
+    signal: AbortSignal | undefined,
+  ): Promise<PublishResponse | 'already-published'> {
+    const delayMs = backoffDelayMs(0, this.#http.retryPolicy, this.#random);
+    this.#logger.warn('langdock publish: response lost, re-sending once to learn whether it took effect', {
+      agentId: body.agentId,
+      reason: lost.reason,
+      status: lost.status,
+      delayMs,
+    });
+    await this.#clock.sleep(delayMs, signal);
+    try {
+      return await this.#publishOnce(body, signal);
+    } catch (error) {
+      // 409: the draft equals the live version, so the content is live. Either the lost attempt
+      // published it, or there was nothing to publish to begin with; Langdock cannot tell which,
+      // but in both cases nothing is missing and this re-send created no second version.
+      if (!isNoChanges(error)) throw error;
+      this.#logger.info('langdock publish: the lost attempt had taken effect; content is live', {
+        agentId: body.agentId,
+      });
+      return 'already-published';
+    }
+  }
+
+  #remember(version: VersionInfo): void {
+    this.#lastPublished.delete(version.agentId);
+    this.#lastPublished.set(version.agentId, version);
+    if (this.#lastPublished.size > REMEMBERED_AGENTS_MAX) {
+      const oldest = this.#lastPublished.keys().next().value;
+      if (oldest !== undefined) this.#lastPublished.delete(oldest);
+    }
+  }
+
+  #agentId(agentId: unknown): string {
+    return parseInput(langdockAgentIdSchema, agentId, 'agentId', LANGDOCK_PROVIDER);
+  }
+
+  #draftId(draftId: string | undefined, path: string): void {
+    if (draftId === undefined || draftId === LANGDOCK_DRAFT_ID) return;
+    throw new ValidationError(
+      `Invalid ${path}: Langdock has one implicit draft per agent; omit draftId or pass "${LANGDOCK_DRAFT_ID}"`,
+      {
+        provider: LANGDOCK_PROVIDER,
+        issues: [{ path, message: `must be omitted or "${LANGDOCK_DRAFT_ID}"` }],
+      },
+    );
+  }
+
+  #draftRef(draft: DraftRef): string {
+    if (typeof draft !== 'object' || draft === null || draft.provider !== LANGDOCK_PROVIDER) {
+      throw new ValidationError(
+        `Invalid draft: it was not created by the ${LANGDOCK_PROVIDER} releaser (provider ${JSON.stringify(
+          (draft as DraftRef | null)?.provider,
+        )})`,
+        {
+          provider: LANGDOCK_PROVIDER,
+          issues: [{ path: 'draft.provider', message: `must be "${LANGDOCK_PROVIDER}"` }],
+        },
+      );
+    }
+    this.#draftId(draft.draftId, 'draft.draftId');
+    return parseInput(langdockAgentIdSchema, draft.agentId, 'draft.agentId', LANGDOCK_PROVIDER);
+  }
+}
+
+/** A 409 from publish: Langdock's "No draft changes to publish". */
+function isNoChanges(error: unknown): boolean {
+  return error instanceof ConflictError && error.status === 409;
+}
+
+function liveVersion(agentId: string): VersionInfo {
+  return { provider: LANGDOCK_PROVIDER, agentId, id: LANGDOCK_LIVE_VERSION_ID, isActive: true };
+}
