@@ -1,0 +1,95 @@
+/**
+ * Lenient zod schemas of the Atoms v1 responses this adapter reads. Each reads only the fields
+ * the adapter uses (unknown fields are ignored), so additive vendor changes never break a release,
+ * while a missing field we rely on fails as `UnexpectedResponseError` naming it.
+ */
+import { z } from 'zod';
+
+/** Wraps a `data` schema in Atoms' success envelope `{status: true, data}`. */
+export function envelope<T extends z.ZodType>(data: T) {
+  return z.object({ data });
+}
+
+/** `securityCheck` on a version (HEAD schema; absent on the v1 spec, null before the feature). */
+export const atomsSecurityCheckSchema = z.object({
+  status: z.string().nullish(),
+  reason: z.string().nullish(),
+});
+
+/** The parts of an `AgentVersion` row (draft or published version) the adapter reads. */
+export const atomsVersionSchema = z.object({
+  _id: z.string().min(1),
+  status: z.string().nullish(),
+  versionNumber: z.number().nullish(),
+  label: z.string().nullish(),
+  description: z.string().nullish(),
+  isActive: z.boolean().optional(),
+  sourceVersionId: z.string().nullish(),
+  draftId: z.string().nullish(),
+  draftRevision: z.number().nullish(),
+  createdAt: z.string().nullish(),
+  publishedAt: z.string().nullish(),
+  activatedAt: z.string().nullish(),
+  securityCheck: atomsSecurityCheckSchema.nullish(),
+});
+
+/** An `AgentVersion` as parsed by {@link atomsVersionSchema}. */
+export type AtomsVersionRow = z.output<typeof atomsVersionSchema>;
+
+// Tools are read as opaque values: they are sent back exactly as the server stored them.
+const resolvedToolsSchema = z.object({
+  tools: z.array(z.unknown()).nullish(),
+  workflowGraph: z.unknown().optional(),
+});
+
+/** `GET /agent/{id}` (optionally `?draftId=`): the agent, its active version and resolved config. */
+export const getAgentResponseSchema = envelope(
+  z.object({
+    workflowType: z.string().nullish(),
+    activeVersionId: z.string().nullish(),
+    /** Documented alias of `activeVersionId`. */
+    versionId: z.string().nullish(),
+    _resolvedConfig: resolvedToolsSchema.nullish(),
+    /** Deprecated mirror of `_resolvedConfig`, read only when that is missing. */
+    _versionedWorkflow: resolvedToolsSchema.nullish(),
+  }),
+);
+
+/** The agent as parsed by {@link getAgentResponseSchema}. */
+export type AtomsAgentRow = z.output<typeof getAgentResponseSchema>['data'];
+
+/** `POST /agent/{id}/drafts` (201): the new draft row. */
+export const forkDraftResponseSchema = envelope(atomsVersionSchema);
+
+/** `PATCH /agent/{id}/drafts/{draftId}/config`: the draft row (no echo of the fields sent). */
+export const patchDraftConfigResponseSchema = envelope(
+  z.object({ draftRevision: z.number().nullish() }).nullish(),
+);
+
+/** `GET /agent/{id}/drafts/{draftId}`: the draft's latest revision. */
+export const getDraftResponseSchema = envelope(z.object({ latest: atomsVersionSchema }));
+
+/** `GET /agent/{id}/drafts/{draftId}/diff`: whether the draft differs from its source version. */
+export const draftDiffResponseSchema = envelope(
+  z.object({
+    hasChanges: z.boolean(),
+    sections: z.record(z.string(), z.object({ changed: z.boolean().optional() }).nullish()).optional(),
+  }),
+);
+
+/** `POST /agent/{id}/drafts/{draftId}/publish` (201): the new, inactive version. */
+export const publishResponseSchema = envelope(atomsVersionSchema);
+
+/** `GET /agent/{id}/versions/{versionId}`. */
+export const getVersionResponseSchema = envelope(z.object({ version: atomsVersionSchema }));
+
+/** `GET /agent/{id}/versions?limit=&skip=`: newest first. */
+export const listVersionsResponseSchema = envelope(
+  z.object({ versions: z.array(atomsVersionSchema), total: z.number().int().nonnegative() }),
+);
+
+/** `PATCH /agent/{id}/versions/{versionId}/activate`: the now active version. */
+export const activateResponseSchema = envelope(atomsVersionSchema);
+
+/** `DELETE /agent/{id}/drafts/{draftId}`: `data: null`; nothing is read. */
+export const discardDraftResponseSchema = z.unknown();

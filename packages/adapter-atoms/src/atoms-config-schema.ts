@@ -1,0 +1,357 @@
+/**
+ * zod schema of Atoms' `DraftConfigRequest` (the body of `PATCH /agent/{id}/drafts/{draftId}/config`),
+ * used to validate `changes.providerOptions.atoms` before any request. Limits come from the
+ * Atoms OpenAPI spec and docs (see the package README): a value Atoms would reject is a
+ * `ValidationError` here, with the offending field's path.
+ *
+ * The top level is strict so a typo or an agent-metadata field (`name`, ...) is caught; nested
+ * vendor objects keep unknown keys (passthrough) so fields Atoms adds, or server-assigned ids in
+ * tools copied from a read, survive unchanged.
+ */
+import { z } from 'zod';
+
+/** Models `slmModel` accepts. Also the vocabulary of the neutral `changes.model` on Atoms. */
+export const ATOMS_SLM_MODELS = [
+  'electron',
+  'electron-kogta',
+  'electron-kogta-v2',
+  'gpt-4o',
+  'gpt-4.1',
+  'gpt-5.2',
+  'gpt-realtime',
+  'gpt-realtime-mini',
+] as const;
+
+/** One of {@link ATOMS_SLM_MODELS}. */
+export type AtomsSlmModel = (typeof ATOMS_SLM_MODELS)[number];
+
+/** `globalPrompt` (workflow_graph agents) is capped at 4000 characters. */
+export const ATOMS_GLOBAL_PROMPT_MAX = 4000;
+
+/**
+ * Agent metadata that is changed with `PATCH /agent/{id}`, not through a draft: Atoms answers
+ * "No recognized config fields" (or silently ignores `telephonyProductId`) when sent to a draft.
+ */
+export const ATOMS_METADATA_FIELDS = [
+  'name',
+  'description',
+  'avatarUrl',
+  'telephonyProductId',
+  'allowInboundCall',
+  'visibleToEveryone',
+] as const;
+
+const LANGUAGES = ['en', 'hi', 'mr', 'gu', 'ta', 'es', 'north_indic', 'bn', 'or'] as const;
+const HTTP_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const;
+const PARAM_TYPES = ['text', 'number', 'boolean', 'enum'] as const;
+
+const nonEmpty = z.string().min(1, 'must not be empty');
+const unit = z.number().min(0).max(1);
+const keyValue = z.looseObject({ key: nonEmpty, value: z.string() });
+const responseVariable = z.looseObject({ variableName: nonEmpty, jsonPath: nonEmpty });
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+const typedParameterShape = {
+  name: nonEmpty,
+  description: z.string(),
+  type: z.enum(PARAM_TYPES),
+  values: z.array(z.string()).optional(),
+};
+const enumNeedsValues = {
+  check: (p: { type: string; values?: string[] | undefined }) =>
+    p.type !== 'enum' || (p.values?.length ?? 0) > 0,
+  params: { message: 'values is required (at least one) when type is "enum"', path: ['values'] },
+};
+/** A variable of `variablesExtractionSchema`: `enum` needs `values`. */
+const extractionVariable = z
+  .looseObject(typedParameterShape)
+  .refine(enumNeedsValues.check, enumNeedsValues.params);
+/** An `llmParameters` item of an api_call tool: `enum` needs `values`. */
+const llmParameter = z
+  .looseObject({ ...typedParameterShape, required: z.boolean().optional() })
+  .refine(enumNeedsValues.check, enumNeedsValues.params);
+
+const toolBase = {
+  name: nonEmpty.regex(/^\S+$/, 'must not contain spaces'),
+  description: z.string(),
+  enabled: z.boolean().optional(),
+};
+
+const handoffOption = z.looseObject({ type: z.enum(['prompt', 'static']), prompt: z.string() }).nullable();
+
+const endCallTool = z.looseObject({ type: z.literal('end_call'), ...toolBase });
+
+const transferCallTool = z.looseObject({
+  type: z.literal('transfer_call'),
+  ...toolBase,
+  transferNumber: z.e164({ error: 'must be an E.164 phone number such as +14155550123' }),
+  transferOption: z.looseObject({
+    type: z.enum(['cold_transfer', 'warm_transfer']).optional(),
+    privateHandoffOption: handoffOption.optional(),
+    publicHandoffOption: handoffOption.optional(),
+  }),
+  onHoldMusic: z.enum(['ringtone', 'relaxing_sound', 'uplifting_beats', 'none']).optional(),
+  transferOnlyIfHuman: z.boolean().optional(),
+  detectionTimeout: z.int().min(5).max(60).optional(),
+});
+
+const apiCallTool = z.looseObject({
+  type: z.literal('api_call'),
+  ...toolBase,
+  url: httpUrl,
+  method: z.enum(HTTP_METHODS),
+  timeout: z.int().min(1000).max(30000).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  headersArray: z.array(keyValue).optional(),
+  queryParams: z.array(keyValue).optional(),
+  requestBody: z.string().optional(),
+  llmParameters: z.array(llmParameter).optional(),
+  responseVariables: z.array(responseVariable).optional(),
+});
+
+const extractVariablesTool = z.looseObject({
+  type: z.literal('extract_dynamic_variables'),
+  ...toolBase,
+  variablesExtractionSchema: z.array(extractionVariable).min(1, 'needs at least one variable'),
+});
+
+const knowledgeBaseTool = z.looseObject({
+  type: z.literal('knowledge_base_search'),
+  ...toolBase,
+  knowledgeBaseId: nonEmpty,
+  fillerPhrases: z.array(z.string()).optional(),
+});
+
+/** A tool of a single_prompt agent, by `type`. */
+export const atomsToolSchema = z.discriminatedUnion('type', [
+  endCallTool,
+  transferCallTool,
+  apiCallTool,
+  extractVariablesTool,
+  knowledgeBaseTool,
+]);
+
+/**
+ * `singlePromptConfig`: prompt AND tools. Atoms replaces the whole object, so a tool left out
+ * here is deleted from the agent.
+ */
+export const atomsSinglePromptConfigSchema = z.looseObject({
+  prompt: z.string(),
+  tools: z.array(atomsToolSchema).optional(),
+});
+
+/** A post-call disposition metric: `ENUM` needs `choices`. */
+export const atomsDispositionMetricSchema = z
+  .looseObject({
+    identifier: z.string().regex(/^[a-z0-9_]+$/, 'must match ^[a-z0-9_]+$ (lower-case letters, digits, _)'),
+    dispositionMetricPrompt: nonEmpty,
+    dispositionMetricType: z.enum(['STRING', 'BOOLEAN', 'INTEGER', 'ENUM', 'DATETIME']),
+    choices: z.array(z.string()).optional(),
+  })
+  .refine((m) => m.dispositionMetricType !== 'ENUM' || (m.choices !== undefined && m.choices.length > 0), {
+    message: 'choices is required (at least one) when dispositionMetricType is "ENUM"',
+    path: ['choices'],
+  });
+
+const successMetric = z.looseObject({
+  identifier: nonEmpty,
+  successMetricPrompt: nonEmpty,
+  successMetricType: z.enum(['NUMERIC_SCALE', 'PERCENTAGE_SCALE', 'PASS_FAIL', 'DESCRIPTIVE_SCALE']),
+});
+
+/** Identifiers must be unique within one metric list (the whole array replaces the stored one). */
+function uniqueIdentifiers(
+  items: readonly { identifier: string }[] | undefined,
+  ctx: z.RefinementCtx,
+  key: string,
+) {
+  const seen = new Set<string>();
+  items?.forEach((item, i) => {
+    if (seen.has(item.identifier)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `duplicate identifier "${item.identifier}"`,
+        path: [key, i, 'identifier'],
+      });
+    }
+    seen.add(item.identifier);
+  });
+}
+
+/** `postCallAnalyticsConfig`. Writes replace the whole `dispositionMetrics` array. */
+export const atomsPostCallAnalyticsConfigSchema = z
+  .looseObject({
+    dispositionMetrics: z.array(atomsDispositionMetricSchema).optional(),
+    useInternalAnalyticsModel: z.boolean().optional(),
+    useReasoningModel: z.boolean().optional(),
+    /** Deprecated by Atoms but still accepted. */
+    successMetrics: z.array(successMetric).optional(),
+    /** Deprecated by Atoms but still accepted. */
+    summaryPrompt: z.string().optional(),
+  })
+  .superRefine((config, ctx) => {
+    uniqueIdentifiers(config.dispositionMetrics, ctx, 'dispositionMetrics');
+    uniqueIdentifiers(config.successMetrics, ctx, 'successMetrics');
+  });
+
+/** `language`: when sent, `switching` is required (Atoms answers 400 "Invalid Input: Required"). */
+export const atomsLanguageSchema = z
+  .looseObject({
+    default: z.enum(LANGUAGES).optional(),
+    supported: z.array(z.enum(LANGUAGES)).optional(),
+    switching: z.looseObject(
+      {
+        isEnabled: z.boolean(),
+        minWordsForDetection: z.int().min(1).max(10).optional(),
+        strongSignalThreshold: z.number().min(0.1).max(0.9).optional(),
+        weakSignalThreshold: z.number().min(0.1).max(0.9).optional(),
+        minConsecutiveForWeakThresholdSwitch: z.int().min(1).max(5).optional(),
+      },
+      { error: 'switching is required when language is sent (e.g. {"isEnabled": false})' },
+    ),
+  })
+  .superRefine((language, ctx) => {
+    if (language.default !== undefined && language.supported !== undefined) {
+      if (!language.supported.includes(language.default)) {
+        ctx.addIssue({ code: 'custom', message: 'default must be one of supported', path: ['default'] });
+      }
+    }
+    if (language.supported?.includes('ta') && language.supported.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: '"ta" cannot be combined with other languages',
+        path: ['supported'],
+      });
+    }
+  });
+
+const synthesizer = z.looseObject({
+  voiceConfig: z
+    .looseObject({
+      model: z.enum(['waves_lightning_v3_1', 'gpt-realtime', 'gpt-realtime-mini']).optional(),
+      voiceId: nonEmpty.optional(),
+      gender: z.enum(['male', 'female']).optional(),
+    })
+    .optional(),
+  speed: z.number().min(0).max(2).optional(),
+  consistency: unit.optional(),
+  similarity: unit.optional(),
+  enhancement: z.union([z.literal(0), z.literal(1), z.literal(2)]).optional(),
+  sampleRate: z.union([z.literal(8000), z.literal(16000), z.literal(24000), z.literal(44100)]).optional(),
+});
+
+const preCallApi = z.looseObject({
+  url: httpUrl,
+  method: z.enum(HTTP_METHODS),
+  isEnabled: z.boolean().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  body: z.record(z.string(), z.unknown()).optional(),
+  queryParams: z.record(z.string(), z.unknown()).optional(),
+  /** Seconds here, unlike the api_call tool's milliseconds. */
+  timeout: z.int().min(1).max(30).optional(),
+  responseVariables: z.array(responseVariable).optional(),
+});
+
+const seconds0to10 = z.number().min(0).max(10);
+const idleSeconds = z.number().min(1).max(300);
+
+/**
+ * The whole `DraftConfigRequest`: every field optional, only the fields sent are changed.
+ * Strict at the top level (unknown keys and agent metadata are rejected).
+ */
+export const atomsDraftConfigSchema = z
+  .strictObject({
+    singlePromptConfig: atomsSinglePromptConfigSchema.optional(),
+    postCallAnalyticsConfig: atomsPostCallAnalyticsConfigSchema.optional(),
+    language: atomsLanguageSchema.optional(),
+    synthesizer: synthesizer.optional(),
+    preCallAPI: preCallApi.optional(),
+    slmModel: z.enum(ATOMS_SLM_MODELS).optional(),
+    transcriberType: nonEmpty.optional(),
+    customLLMWebSocketUrl: z.url({ protocol: /^wss?$/, error: 'must be a ws(s) URL' }).optional(),
+    widgetConfig: z.record(z.string(), z.unknown()).optional(),
+    defaultVariables: z.record(z.string(), z.unknown()).optional(),
+    globalPrompt: z
+      .string()
+      .max(ATOMS_GLOBAL_PROMPT_MAX, `must be at most ${ATOMS_GLOBAL_PROMPT_MAX} characters`)
+      .optional(),
+    globalKnowledgeBaseId: nonEmpty.optional(),
+    firstMessage: z.string().optional(),
+    allowInterruptions: z.boolean().optional(),
+    waitForUserToSpeakFirst: z.boolean().optional(),
+    muteUserUntilFirstBotResponse: z.boolean().optional(),
+    enableStyleGuide: z.boolean().optional(),
+    speechFormatting: z.boolean().optional(),
+    interruptionBackoffTimer: seconds0to10.optional(),
+    backgroundSound: z.enum(['', 'office', 'cafe', 'call_center', 'static']).optional(),
+    smartTurnConfig: z
+      .looseObject({ isEnabled: z.boolean().optional(), waitTimeInSecs: seconds0to10.optional() })
+      .optional(),
+    voiceDetectionConfig: z
+      .looseObject({
+        confidence: unit.optional(),
+        minVolume: unit.optional(),
+        triggerTimeInSecs: seconds0to10.optional(),
+        releaseTimeInSecs: seconds0to10.optional(),
+      })
+      .optional(),
+    voiceMailDetectionConfig: z
+      .looseObject({ enabled: z.boolean().optional(), endText: z.string().max(200).optional() })
+      .optional(),
+    denoisingConfig: z.looseObject({ isEnabled: z.boolean() }).optional(),
+    redactionConfig: z.looseObject({ isEnabled: z.boolean() }).optional(),
+    llmIdleTimeoutConfig: z
+      .looseObject({
+        chatTimeoutTimeInSecs: idleSeconds.optional(),
+        webcallTimeoutTimeInSecs: idleSeconds.optional(),
+        telephonyTimeoutTimeInSecs: idleSeconds.optional(),
+        maxRetries: z.int().min(0).optional(),
+      })
+      .optional(),
+    sessionTimeoutConfig: z
+      .looseObject({ timeoutTimeInSecs: z.number().positive().max(3600).optional() })
+      .optional(),
+    timezone: z.looseObject({ label: nonEmpty, offset: z.number() }).optional(),
+    pronunciationDicts: z.array(z.looseObject({ word: nonEmpty, pronunciation: nonEmpty })).optional(),
+    workflowType: z.enum(['workflow_graph', 'single_prompt']).optional(),
+    callDispositionConfig: z.string().optional(),
+  })
+  .superRefine((config, ctx) => {
+    const languages = [config.language?.default, ...(config.language?.supported ?? [])];
+    if (
+      languages.includes('north_indic') &&
+      config.transcriberType !== undefined &&
+      config.transcriberType !== 'pulse'
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        message: '"north_indic" requires transcriberType "pulse"',
+        path: ['transcriberType'],
+      });
+    }
+  });
+
+/** `changes.providerOptions.atoms`: any subset of Atoms' draft config fields. */
+export const atomsProviderOptionsSchema = atomsDraftConfigSchema;
+
+/** What callers may put in `changes.providerOptions.atoms` (a subset of `DraftConfigRequest`). */
+export type AtomsProviderOptions = z.input<typeof atomsProviderOptionsSchema>;
+/** A validated `DraftConfigRequest` body, as sent to `PATCH .../drafts/{draftId}/config`. */
+export type AtomsDraftConfig = z.output<typeof atomsDraftConfigSchema>;
+/** A single_prompt agent tool. */
+export type AtomsTool = z.input<typeof atomsToolSchema>;
+/** `singlePromptConfig`: the prompt and the complete tool list. */
+export type AtomsSinglePromptConfig = z.input<typeof atomsSinglePromptConfigSchema>;
+/** `postCallAnalyticsConfig`. */
+export type AtomsPostCallAnalyticsConfig = z.input<typeof atomsPostCallAnalyticsConfigSchema>;
+/** One disposition metric of `postCallAnalyticsConfig`. */
+export type AtomsDispositionMetric = z.input<typeof atomsDispositionMetricSchema>;
+/** `language` (with its required `switching`). */
+export type AtomsLanguageConfig = z.input<typeof atomsLanguageSchema>;
+
+declare module '@agent-release/core' {
+  interface ProviderOptions {
+    /** Atoms-only draft config fields, validated by `atomsProviderOptionsSchema`. */
+    atoms?: AtomsProviderOptions;
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Atoms-specific error mapping, plugged into core's `HttpClient` as its `mapError`.
+ *
+ * Atoms answers errors as `{status:false, errors:[...]}`, the 429 of its rate limiter as
+ * `{error, code, retry_after}` and v2-era 409s with a machine-readable `error_type`. A few
+ * statuses do not mean what HTTP says: an unknown agent is a 400 "No agent found".
+ */
+import {
+  type AgentReleaseError,
+  AuthenticationError,
+  ConflictError,
+  extractVendorMessage,
+  type HttpFailure,
+  MigrationRequiredError,
+  NotFoundError,
+  PermissionError,
+  ProviderUnavailableError,
+  parseRetryAfter,
+  RateLimitedError,
+  UnexpectedResponseError,
+  ValidationError,
+} from '@agent-release/core';
+
+/** The `error_type` Atoms sends when a v1 endpoint is called on an account on the branch model. */
+export const MIGRATION_ERROR_TYPE = 'versioning_v2_migration_required';
+
+/** What a caller should do about a {@link MigrationRequiredError}; part of its message. */
+export const MIGRATION_ADVICE =
+  'This Atoms account uses agent versioning v2 (branches), which retired the v1 draft/version endpoints this adapter calls. ' +
+  'Upgrade @agent-release/adapter-atoms to a release with the branch-model strategy (or set `apiGeneration` once it is supported); ' +
+  'until then releases to this account cannot be made through the v1 API.';
+
+// Backend texts for an unknown agent: `GET /agent/{id}` answers 400 "No agent found" (documented),
+// other endpoints and clients have been seen saying "Agent not found".
+const AGENT_NOT_FOUND = /\b(no agent found|agent not found)\b/i;
+
+function bodyRecord(body: unknown): Record<string, unknown> | undefined {
+  return typeof body === 'object' && body !== null && !Array.isArray(body)
+    ? (body as Record<string, unknown>)
+    : undefined;
+}
+
+function errorTypeOf(body: unknown): string | undefined {
+  const type = bodyRecord(body)?.error_type;
+  return typeof type === 'string' ? type : undefined;
+}
+
+/**
+ * The wait a 429 asks for, in ms: the `Retry-After` header (seconds or HTTP date), else
+ * `retry-after-ms`, else the body's `retry_after` (seconds, the documented Atoms shape), else
+ * `rateLimit.retryAfterSec` (the prompt-scoring shape).
+ */
+export function atomsRetryAfterMs(failure: HttpFailure): number | undefined {
+  const fromHeader = parseRetryAfter(failure.headers['retry-after'], failure.now);
+  if (fromHeader !== undefined) return fromHeader;
+  const ms = Number(failure.headers['retry-after-ms']);
+  if (failure.headers['retry-after-ms'] !== undefined && Number.isFinite(ms) && ms >= 0)
+    return Math.round(ms);
+  const body = bodyRecord(failure.body);
+  const seconds = secondsOf(body?.retry_after) ?? secondsOf(bodyRecord(body?.rateLimit)?.retryAfterSec);
+  return seconds === undefined ? undefined : Math.round(seconds * 1000);
+}
+
+function secondsOf(value: unknown): number | undefined {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+/** Why a 403 happened, from the hints Atoms' SDK and docs give. */
+function permissionHint(failure: HttpFailure, message: string): string | undefined {
+  if (/not available for your organi[sz]ation/i.test(message)) {
+    return 'the feature is org-gated: it is not enabled for this Atoms organization (ask Smallest AI to enable it)';
+  }
+  if (/upgrade/i.test(message) && /plan/i.test(message)) {
+    return 'the feature is plan-gated: it needs a higher Atoms plan';
+  }
+  if (/gpt-5\.2|electron-kogta|model/i.test(message)) {
+    return 'gpt-5.2, electron-kogta and electron-kogta-v2 are gated models that need organization access';
+  }
+  if (/\/versions(\/|$)/.test(failure.path)) {
+    return 'on the versions endpoints a 403 means a workflow_graph agent in an organization without conversational-agent access';
+  }
+  return undefined;
+}
+
+/**
+ * Maps a non-2xx Atoms response to a typed error (the same classes as core's `defaultErrorFor`,
+ * plus Atoms' special cases). Every error carries the vendor's message and, when sent, the `x-request-id`
+ * Atoms support asks for.
+ */
+export function mapAtomsError(failure: HttpFailure): AgentReleaseError | undefined {
+  const vendorMessage = extractVendorMessage(failure.body);
+  const message = vendorMessage ?? '';
+  const errorType = errorTypeOf(failure.body);
+  const requestId = failure.headers['x-request-id'];
+  const details =
+    requestId !== undefined || errorType !== undefined
+      ? {
+          ...(requestId !== undefined ? { requestId } : {}),
+          ...(errorType !== undefined ? { errorType } : {}),
+        }
+      : undefined;
+  const base = {
+    provider: failure.provider,
+    status: failure.status,
+    vendorMessage,
+    operation: failure.operation,
+    details,
+  };
+  const what = `${failure.provider} ${failure.operation}`;
+  const suffix = vendorMessage ? `: ${vendorMessage}` : '';
+
+  if (
+    errorType === MIGRATION_ERROR_TYPE ||
+    (failure.status === 409 &&
+      /versioning_v2_migration_required|deprecated under the branch model/i.test(message))
+  ) {
+    return new MigrationRequiredError(
+      `${what}: ${MIGRATION_ADVICE} (HTTP ${failure.status} ${MIGRATION_ERROR_TYPE})`,
+      base,
+    );
+  }
+
+  switch (failure.status) {
+    case 400: {
+      if (AGENT_NOT_FOUND.test(message)) {
+        return new NotFoundError(
+          `${what}: the agent does not exist or is not visible to this API key${suffix}`,
+          base,
+        );
+      }
+      const planGated = /upgrade/i.test(message) && /plan/i.test(message);
+      return new ValidationError(
+        `${what} was rejected as invalid${suffix}${planGated ? ' (the feature is plan-gated: it needs a higher Atoms plan)' : ''}`,
+        planGated ? { ...base, details: { ...details, planGated: true } } : base,
+      );
+    }
+    case 401:
+      return new AuthenticationError(`${what}: the API key was rejected (401)${suffix}`, base);
+    case 403: {
+      const hint = permissionHint(failure, message);
+      return new PermissionError(
+        `${what}: the API key may not do this (403)${suffix}${hint ? ` (${hint})` : ''}`,
+        base,
+      );
+    }
+    case 404:
+      return new NotFoundError(`${what}: not found (404)${suffix}`, base);
+    case 409:
+      return new ConflictError(`${what}: conflict (409)${suffix}`, base);
+    case 429:
+      return new RateLimitedError(`${what}: rate limited (429)${suffix}`, {
+        ...base,
+        retryAfterMs: atomsRetryAfterMs(failure),
+      });
+    default:
+      if (failure.status >= 500) {
+        return new ProviderUnavailableError(
+          `${what}: ${failure.provider} answered ${failure.status}${suffix}`,
+          {
+            ...base,
+            reason: 'server-error',
+            // A 5xx after a write says nothing about whether the write was applied.
+            mayHaveTakenEffect: failure.method !== 'GET' && failure.method !== 'HEAD',
+          },
+        );
+      }
+      return new UnexpectedResponseError(`${what}: unexpected HTTP ${failure.status}${suffix}`, base);
+  }
+}

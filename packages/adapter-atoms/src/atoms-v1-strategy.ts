@@ -1,0 +1,663 @@
+/**
+ * The Atoms v1 lifecycle (drafts + versions): fork a draft from the active version, PATCH its
+ * config, publish it as a new inactive version, wait for the post-publish security check, then
+ * activate. This is the I/O edge; the decisions live in small pure functions next door
+ * (`atoms-mapping.ts`, `atoms-security-check.ts`).
+ */
+import {
+  AbortedError,
+  type AgentReleaseError,
+  type Clock,
+  ConflictError,
+  type DraftRef,
+  type GateProgress,
+  type HttpClient,
+  isAgentReleaseError,
+  type Logger,
+  type ProviderUnavailableError,
+  type PublishGateInfo,
+  type PublishOutcome,
+  pathOf,
+  SecurityCheckFailedError,
+  SecurityCheckTimeoutError,
+  UnexpectedResponseError,
+  type VersionInfo,
+  waitUntil,
+} from '@agent-release/core';
+import {
+  type AtomsAgentRow,
+  type AtomsVersionRow,
+  activateResponseSchema,
+  discardDraftResponseSchema,
+  draftDiffResponseSchema,
+  forkDraftResponseSchema,
+  getAgentResponseSchema,
+  getDraftResponseSchema,
+  getVersionResponseSchema,
+  listVersionsResponseSchema,
+  patchDraftConfigResponseSchema,
+  publishResponseSchema,
+} from './atoms-api.js';
+import { ATOMS_PROVIDER, atomsDraftIdSchema } from './atoms-ids.js';
+import {
+  type AtomsChangeSet,
+  needsCurrentConfig,
+  toDraftConfigBody,
+  toolsOf,
+  toVersionInfo,
+  workflowTypeOf,
+} from './atoms-mapping.js';
+import type { AtomsSecurityCheckOptions } from './atoms-options.js';
+import { classifyActivateRefusal, gateOf } from './atoms-security-check.js';
+import type { AtomsDraftTarget, AtomsLifecycleStrategy, AtomsVersionPage } from './atoms-strategy.js';
+
+/** What the v1 strategy needs; built by `createAtomsReleaser`. */
+export interface AtomsV1StrategyDeps {
+  http: HttpClient;
+  logger: Logger;
+  clock: Clock;
+  random: () => number;
+  securityCheck: Readonly<Required<AtomsSecurityCheckOptions>>;
+}
+
+/** The newest published version before a publish, to tell "ours" from older versions afterwards. */
+interface VersionMark {
+  id: string;
+  number: number | undefined;
+}
+
+type ReconcileResult =
+  | { kind: 'published'; version: AtomsVersionRow }
+  | { kind: 'draft-open' }
+  | { kind: 'missing' };
+
+// How far back reconciliation looks for the version a lost publish created (newest first).
+const RECONCILE_PAGE_SIZE = 20;
+const RECONCILE_MAX_PAGES = 5;
+
+function isCode(error: unknown, code: AgentReleaseError['code']): boolean {
+  return isAgentReleaseError(error) && error.code === code;
+}
+
+/**
+ * A write whose answer was lost: the request reached Atoms and may have been applied (dropped
+ * connection, deadline, 5xx). Re-sending it blindly could publish twice.
+ */
+function isLostWrite(error: unknown): error is ProviderUnavailableError {
+  return (
+    isAgentReleaseError(error) &&
+    error.code === 'PROVIDER_UNAVAILABLE' &&
+    (error as ProviderUnavailableError).mayHaveTakenEffect
+  );
+}
+
+/** {@link AtomsLifecycleStrategy} over the v1 drafts/versions endpoints. */
+export class AtomsV1Strategy implements AtomsLifecycleStrategy {
+  readonly generation = 'v1' as const;
+  readonly #http: HttpClient;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #random: () => number;
+  readonly #securityCheck: Readonly<Required<AtomsSecurityCheckOptions>>;
+
+  constructor(deps: AtomsV1StrategyDeps) {
+    this.#http = deps.http;
+    this.#logger = deps.logger;
+    this.#clock = deps.clock;
+    this.#random = deps.random;
+    this.#securityCheck = deps.securityCheck;
+  }
+
+  // ---- edit --------------------------------------------------------------------------------
+
+  async editDraft(
+    agentId: string,
+    changes: AtomsChangeSet,
+    opts: { draftId?: string | undefined; signal?: AbortSignal | undefined },
+  ): Promise<DraftRef> {
+    const { signal } = opts;
+    let draftId = opts.draftId;
+    let baseVersionId: string | undefined;
+    let revision: number | undefined;
+    let agent: AtomsAgentRow | undefined;
+
+    if (draftId !== undefined) {
+      // An existing draft: read it first (it must exist, and publish needs its source version to
+      // reconcile a lost response), then its resolved config when the edit needs the tools.
+      const draft = await this.#getDraft(agentId, draftId, signal);
+      baseVersionId = draft.sourceVersionId ?? undefined;
+      revision = draft.draftRevision ?? undefined;
+      if (needsCurrentConfig(changes)) agent = await this.#getAgent(agentId, { draftId }, signal);
+    } else {
+      agent = await this.#getAgent(agentId, {}, signal);
+      baseVersionId = agent.activeVersionId ?? agent.versionId ?? undefined;
+      if (baseVersionId === undefined) {
+        throw new ConflictError(
+          `${ATOMS_PROVIDER} editDraft: agent ${agentId} has no active version to fork a draft from; activate a version first or pass an existing draftId`,
+          { provider: ATOMS_PROVIDER, operation: 'editDraft' },
+        );
+      }
+    }
+
+    // Built before the fork, so an edit Atoms cannot take (e.g. a globalPrompt over 4000
+    // characters on a workflow_graph agent) fails without leaving a draft behind.
+    const body = toDraftConfigBody(
+      changes,
+      agent
+        ? { workflowType: workflowTypeOf(agent), tools: toolsOf(agent) }
+        : { workflowType: 'single_prompt', tools: undefined },
+    );
+
+    if (draftId === undefined) {
+      const forked = await this.#forkDraft(agentId, baseVersionId!, signal);
+      draftId = forked.draftId;
+      baseVersionId = forked.sourceVersionId ?? baseVersionId;
+      revision = forked.draftRevision ?? undefined;
+    }
+
+    const fields = Object.keys(body);
+    if (fields.length > 0) {
+      const { data } = await this.#http.request({
+        operation: 'patchDraftConfig',
+        method: 'PATCH',
+        path: pathOf`/agent/${agentId}/drafts/${draftId}/config`,
+        body,
+        schema: patchDraftConfigResponseSchema,
+        // Re-applying the same fields gives the same config (only the revision counter moves),
+        // so a retry after a lost answer is safe.
+        idempotent: true,
+        signal,
+      });
+      revision = data.data?.draftRevision ?? revision;
+    }
+    this.#logger.info('atoms draft edited', {
+      provider: ATOMS_PROVIDER,
+      agentId,
+      draftId,
+      baseVersionId,
+      forked: opts.draftId === undefined,
+      fields,
+    });
+    return {
+      provider: ATOMS_PROVIDER,
+      agentId,
+      draftId,
+      baseVersionId,
+      revision,
+      meta: { apiGeneration: this.generation, ...(agent ? { workflowType: workflowTypeOf(agent) } : {}) },
+    };
+  }
+
+  async #forkDraft(
+    agentId: string,
+    sourceVersionId: string,
+    signal: AbortSignal | undefined,
+  ): Promise<{
+    draftId: string;
+    sourceVersionId: string | undefined;
+    draftRevision: number | null | undefined;
+  }> {
+    const { data } = await this.#http.request({
+      operation: 'forkDraft',
+      method: 'POST',
+      path: pathOf`/agent/${agentId}/drafts`,
+      body: { sourceVersionId },
+      schema: forkDraftResponseSchema,
+      // A fork is not idempotent, but a duplicate is harmless: a lost answer leaves at worst an
+      // orphan draft that nothing publishes. So it is retried like a read (502/503/504, network,
+      // timeout) instead of failing the release.
+      idempotent: true,
+      signal,
+    });
+    // The lifecycle guide and SDK read `draftId`; one migration example reads `_id`.
+    const draftId = data.data.draftId ?? data.data._id;
+    if (!atomsDraftIdSchema.safeParse(draftId).success) {
+      throw new UnexpectedResponseError(`${ATOMS_PROVIDER} forkDraft: the new draft has no usable draftId`, {
+        provider: ATOMS_PROVIDER,
+        operation: 'forkDraft',
+        field: 'data.draftId',
+      });
+    }
+    this.#logger.debug('atoms draft forked', { provider: ATOMS_PROVIDER, agentId, draftId, sourceVersionId });
+    return {
+      draftId,
+      sourceVersionId: data.data.sourceVersionId ?? undefined,
+      draftRevision: data.data.draftRevision,
+    };
+  }
+
+  // ---- publish -----------------------------------------------------------------------------
+
+  async publish(
+    draft: AtomsDraftTarget,
+    body: { label?: string; description?: string },
+    signal: AbortSignal | undefined,
+  ): Promise<PublishOutcome> {
+    const { agentId, draftId } = draft;
+    // No compareTo: the draft is compared with its source version.
+    const { data: diff } = await this.#http.request({
+      operation: 'diffDraft',
+      method: 'GET',
+      path: pathOf`/agent/${agentId}/drafts/${draftId}/diff`,
+      schema: draftDiffResponseSchema,
+      signal,
+    });
+    if (!diff.data.hasChanges) {
+      await this.#discardDraft(agentId, draftId, signal);
+      this.#logger.info('atoms draft had no changes; discarded', {
+        provider: ATOMS_PROVIDER,
+        agentId,
+        draftId,
+      });
+      return { status: 'unchanged', reason: 'no-changes' };
+    }
+
+    // What reconciliation needs, read before the write: the draft's source version, and the
+    // newest version that exists now (anything newer afterwards was published since).
+    const source =
+      draft.baseVersionId ?? (await this.#getDraft(agentId, draftId, signal)).sourceVersionId ?? undefined;
+    const mark = await this.#newestVersion(agentId, signal);
+    return this.#publishExactlyOnce({ agentId, draftId, source, mark, body, signal });
+  }
+
+  /**
+   * Publishes so that at most one version results, even when an answer is lost.
+   *
+   * Publishing consumes the draft. So after a lost answer (dropped connection, deadline, 5xx on
+   * the POST) the draft tells what happened, before anything is re-sent:
+   * - draft gone (404): the publish was applied. The version it created is the newest one that
+   *   is newer than `mark`, has the draft's `sourceVersionId` (and our label, if we sent one);
+   *   it is returned as published.
+   * - draft still open: the publish was not applied, so re-sending once is safe. If that answer
+   *   is lost too, reconcile once more but never send a third time.
+   * - draft gone and no such version: someone else discarded it; nothing to publish (Conflict).
+   *
+   * Caveat: if the server were still processing the first POST when the draft is read, the draft
+   * would look open; Atoms publishes and removes the draft in one step, so this is not expected.
+   */
+  async #publishExactlyOnce(ctx: {
+    agentId: string;
+    draftId: string;
+    source: string | undefined;
+    mark: VersionMark | undefined;
+    body: { label?: string; description?: string };
+    signal: AbortSignal | undefined;
+  }): Promise<PublishOutcome> {
+    const { agentId, draftId, body, signal } = ctx;
+    const send = async () => {
+      const { data } = await this.#http.request({
+        operation: 'publish',
+        method: 'POST',
+        path: pathOf`/agent/${agentId}/drafts/${draftId}/publish`,
+        body,
+        schema: publishResponseSchema,
+        // Never re-sent by the HTTP layer after it may have reached Atoms: see above.
+        idempotent: false,
+        signal,
+      });
+      return data.data;
+    };
+    const published = (row: AtomsVersionRow, how: string): PublishOutcome => {
+      const version = toVersionInfo(agentId, row, false);
+      this.#logger.info('atoms version published', {
+        provider: ATOMS_PROVIDER,
+        agentId,
+        draftId,
+        versionId: version.id,
+        versionNumber: version.number,
+        how,
+      });
+      return { status: 'published', version };
+    };
+
+    try {
+      return published(await send(), 'direct');
+    } catch (error) {
+      if (!isLostWrite(error)) throw error;
+      this.#logger.warn('atoms publish answer lost; reconciling before any re-send', {
+        provider: ATOMS_PROVIDER,
+        agentId,
+        draftId,
+        status: error.status,
+        reason: error.reason,
+      });
+      const first = await this.#reconcilePublish(ctx);
+      if (first.kind === 'published') return published(first.version, 'reconciled');
+      if (first.kind === 'missing') throw this.#draftVanished(agentId, draftId, error);
+
+      try {
+        return published(await send(), 'resent');
+      } catch (second) {
+        // A 404 here means the first POST landed after all (the draft is gone now).
+        if (!isLostWrite(second) && !isCode(second, 'NOT_FOUND')) throw second;
+        const again = await this.#reconcilePublish(ctx);
+        if (again.kind === 'published') return published(again.version, 'reconciled');
+        if (again.kind === 'missing') throw this.#draftVanished(agentId, draftId, second);
+        throw second;
+      }
+    }
+  }
+
+  async #reconcilePublish(ctx: {
+    agentId: string;
+    draftId: string;
+    source: string | undefined;
+    mark: VersionMark | undefined;
+    body: { label?: string };
+    signal: AbortSignal | undefined;
+  }): Promise<ReconcileResult> {
+    const { agentId, draftId, signal } = ctx;
+    try {
+      await this.#getDraft(agentId, draftId, signal);
+      return { kind: 'draft-open' };
+    } catch (error) {
+      if (!isCode(error, 'NOT_FOUND')) throw error;
+    }
+    const version = await this.#findVersionPublishedSince(ctx);
+    return version ? { kind: 'published', version } : { kind: 'missing' };
+  }
+
+  /** The newest version newer than `mark` that was published from `source` (and has our label). */
+  async #findVersionPublishedSince(ctx: {
+    agentId: string;
+    draftId: string;
+    source: string | undefined;
+    mark: VersionMark | undefined;
+    body: { label?: string };
+    signal: AbortSignal | undefined;
+  }): Promise<AtomsVersionRow | undefined> {
+    const { agentId, source, mark, body, signal } = ctx;
+    const candidates: AtomsVersionRow[] = [];
+    scan: for (let page = 0; page < RECONCILE_MAX_PAGES; page++) {
+      const { versions } = await this.#listVersionRows(
+        agentId,
+        { limit: RECONCILE_PAGE_SIZE, skip: page * RECONCILE_PAGE_SIZE },
+        signal,
+      );
+      for (const row of versions) {
+        const older =
+          mark !== undefined &&
+          (row._id === mark.id ||
+            (mark.number !== undefined &&
+              typeof row.versionNumber === 'number' &&
+              row.versionNumber <= mark.number));
+        if (older) break scan;
+        const sameSource = source === undefined || row.sourceVersionId === source;
+        const sameLabel = body.label === undefined || row.label === body.label;
+        if (sameSource && sameLabel) candidates.push(row);
+      }
+      if (versions.length < RECONCILE_PAGE_SIZE) break;
+    }
+    if (candidates.length > 1) {
+      this.#logger.warn('atoms publish reconciliation found several candidate versions; taking the newest', {
+        provider: ATOMS_PROVIDER,
+        agentId,
+        draftId: ctx.draftId,
+        candidates: candidates.map((c) => c._id),
+      });
+    }
+    return candidates[0];
+  }
+
+  #draftVanished(agentId: string, draftId: string, cause: unknown): ConflictError {
+    return new ConflictError(
+      `${ATOMS_PROVIDER} publish: the answer was lost and draft ${draftId} no longer exists, but no version published from it was found; it may have been discarded by someone else. Nothing was released.`,
+      { provider: ATOMS_PROVIDER, operation: 'publish', cause, details: { agentId, draftId } },
+    );
+  }
+
+  async #discardDraft(agentId: string, draftId: string, signal: AbortSignal | undefined): Promise<void> {
+    try {
+      await this.#http.request({
+        operation: 'discardDraft',
+        method: 'DELETE',
+        path: pathOf`/agent/${agentId}/drafts/${draftId}`,
+        schema: discardDraftResponseSchema,
+        signal,
+      });
+    } catch (error) {
+      // Housekeeping: an empty draft left behind changes nothing live, so it must not fail an
+      // otherwise complete "unchanged" release. Aborts still propagate.
+      if (isCode(error, 'ABORTED')) throw error;
+      if (!isCode(error, 'NOT_FOUND')) {
+        this.#logger.warn('atoms could not discard an empty draft', {
+          provider: ATOMS_PROVIDER,
+          agentId,
+          draftId,
+          code: isAgentReleaseError(error) ? error.code : 'error',
+        });
+      }
+    }
+  }
+
+  // ---- activate ----------------------------------------------------------------------------
+
+  /**
+   * Waits (core `waitUntil`: min/max delay with jitter, deadline, AbortSignal) until the security
+   * check passed, then activates. Each poll reads the version; once a read shows no
+   * `securityCheck` field (the v1 spec has none), polls go straight to the activate call and read
+   * its "security check pending" refusal instead.
+   */
+  async activate(
+    agentId: string,
+    versionId: string,
+    opts: {
+      signal?: AbortSignal | undefined;
+      maxWaitMs?: number | undefined;
+      onGateProgress?: ((progress: GateProgress) => void) | undefined;
+    },
+  ): Promise<VersionInfo> {
+    const { signal } = opts;
+    const maxWaitMs = opts.maxWaitMs ?? this.#securityCheck.maxWaitMs;
+    let lastStatus: string | undefined;
+    let checkExposed: boolean | undefined;
+    let failureReason: string | undefined;
+    const started = this.#clock.now();
+    const report = (attempt: number, gate: PublishGateInfo) => {
+      try {
+        opts.onGateProgress?.({ ...gate, attempt, elapsedMs: this.#clock.now() - started });
+      } catch {
+        // Progress reporting must never break an activation.
+      }
+    };
+
+    const result = await waitUntil<VersionInfo>(
+      async (attempt) => {
+        if (checkExposed !== false) {
+          const row = await this.#getVersion(agentId, versionId, signal);
+          const gate = gateOf(row);
+          // Activation is idempotent: an active version is returned as it is, nothing is sent.
+          if (row.isActive === true) {
+            report(attempt, gate ?? { status: 'passed' });
+            return { state: 'success', value: toVersionInfo(agentId, row, true) };
+          }
+          checkExposed = gate !== undefined;
+          if (gate !== undefined) {
+            report(attempt, gate);
+            lastStatus = gate.raw ?? gate.status;
+            if (gate.status === 'failed') {
+              failureReason = gate.reason;
+              return { state: 'failure', reason: gate.reason ?? `security check ${lastStatus}` };
+            }
+            if (gate.status !== 'passed') return { state: 'retry', reason: `security check ${lastStatus}` };
+          }
+        }
+        try {
+          const row = await this.#activateNow(agentId, versionId, signal);
+          // Without a check field, the accepted activation is what says the check passed.
+          if (!checkExposed) report(attempt, { status: 'passed' });
+          return { state: 'success', value: toVersionInfo(agentId, row, true) };
+        } catch (error) {
+          const refusal = classifyActivateRefusal(error);
+          if (refusal === undefined) throw error;
+          if (refusal.kind === 'failed') {
+            lastStatus = 'failed';
+            failureReason = refusal.reason;
+            report(attempt, { status: 'failed', raw: 'failed', reason: refusal.reason });
+            return { state: 'failure', reason: refusal.reason };
+          }
+          // Not ready yet (any 4xx saying the check is pending): poll again within the deadline.
+          lastStatus = 'pending';
+          report(attempt, { status: 'pending', raw: 'pending' });
+          return { state: 'retry', reason: 'security check pending' };
+        }
+      },
+      {
+        minDelayMs: this.#securityCheck.minDelayMs,
+        maxDelayMs: this.#securityCheck.maxDelayMs,
+        maxWaitMs,
+        signal,
+        clock: this.#clock,
+        random: this.#random,
+      },
+    );
+
+    switch (result.state) {
+      case 'success': {
+        const version = result.value!;
+        this.#logger.info('atoms version active', {
+          provider: ATOMS_PROVIDER,
+          agentId,
+          versionId,
+          polls: result.attempts,
+          waitedMs: result.elapsedMs,
+        });
+        return version;
+      }
+      case 'failure':
+        throw new SecurityCheckFailedError(
+          `${ATOMS_PROVIDER} activate: version ${versionId} failed its security check (${lastStatus ?? 'failed'})${failureReason ? `: ${failureReason}` : ''}. It stays published but cannot go live; change the draft and publish again.`,
+          {
+            provider: ATOMS_PROVIDER,
+            operation: 'activate',
+            versionId,
+            ...(lastStatus !== undefined ? { checkStatus: lastStatus } : {}),
+            ...(failureReason !== undefined ? { reason: failureReason } : {}),
+          },
+        );
+      case 'timeout':
+        throw new SecurityCheckTimeoutError(
+          `${ATOMS_PROVIDER} activate: the security check of version ${versionId} did not pass within ${maxWaitMs} ms (last status: ${lastStatus ?? 'unknown'}). The version is published but not live; call activate again later.`,
+          {
+            provider: ATOMS_PROVIDER,
+            operation: 'activate',
+            versionId,
+            ...(lastStatus !== undefined ? { lastStatus } : {}),
+            waitedMs: result.elapsedMs,
+          },
+        );
+      default:
+        throw new AbortedError(`${ATOMS_PROVIDER} activate was aborted`, {
+          provider: ATOMS_PROVIDER,
+          operation: 'activate',
+          details: { versionId, lastStatus },
+        });
+    }
+  }
+
+  async #activateNow(
+    agentId: string,
+    versionId: string,
+    signal: AbortSignal | undefined,
+  ): Promise<AtomsVersionRow> {
+    const { data } = await this.#http.request({
+      operation: 'activate',
+      method: 'PATCH',
+      path: pathOf`/agent/${agentId}/versions/${versionId}/activate`,
+      schema: activateResponseSchema,
+      // Documented as idempotent: activating the active version returns it unchanged.
+      idempotent: true,
+      signal,
+    });
+    return data.data;
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  async getActiveVersion(agentId: string, signal: AbortSignal | undefined): Promise<VersionInfo | null> {
+    const agent = await this.#getAgent(agentId, {}, signal);
+    const activeId = agent.activeVersionId ?? agent.versionId ?? undefined;
+    if (activeId === undefined) return null;
+    const row = await this.#getVersion(agentId, activeId, signal);
+    // The agent names this version as active; the version row adds number, label and check.
+    return { ...toVersionInfo(agentId, row, true), isActive: true };
+  }
+
+  async listVersions(
+    agentId: string,
+    page: { limit: number; skip: number },
+    signal: AbortSignal | undefined,
+  ): Promise<AtomsVersionPage> {
+    const { versions, total } = await this.#listVersionRows(agentId, page, signal);
+    return { versions: versions.map((row) => toVersionInfo(agentId, row, false)), total, ...page };
+  }
+
+  async #newestVersion(agentId: string, signal: AbortSignal | undefined): Promise<VersionMark | undefined> {
+    const { versions } = await this.#listVersionRows(agentId, { limit: 1, skip: 0 }, signal);
+    const newest = versions[0];
+    return newest ? { id: newest._id, number: newest.versionNumber ?? undefined } : undefined;
+  }
+
+  async #listVersionRows(
+    agentId: string,
+    page: { limit: number; skip: number },
+    signal: AbortSignal | undefined,
+  ) {
+    const { data } = await this.#http.request({
+      operation: 'listVersions',
+      method: 'GET',
+      path: pathOf`/agent/${agentId}/versions`,
+      query: { limit: page.limit, skip: page.skip },
+      schema: listVersionsResponseSchema,
+      signal,
+    });
+    return data.data;
+  }
+
+  async #getAgent(
+    agentId: string,
+    query: { draftId?: string },
+    signal: AbortSignal | undefined,
+  ): Promise<AtomsAgentRow> {
+    const { data } = await this.#http.request({
+      operation: 'getAgent',
+      method: 'GET',
+      path: pathOf`/agent/${agentId}`,
+      query,
+      schema: getAgentResponseSchema,
+      signal,
+    });
+    return data.data;
+  }
+
+  async #getDraft(
+    agentId: string,
+    draftId: string,
+    signal: AbortSignal | undefined,
+  ): Promise<AtomsVersionRow> {
+    const { data } = await this.#http.request({
+      operation: 'getDraft',
+      method: 'GET',
+      path: pathOf`/agent/${agentId}/drafts/${draftId}`,
+      query: { limit: 1 },
+      schema: getDraftResponseSchema,
+      signal,
+    });
+    return data.data.latest;
+  }
+
+  async #getVersion(
+    agentId: string,
+    versionId: string,
+    signal: AbortSignal | undefined,
+  ): Promise<AtomsVersionRow> {
+    const { data } = await this.#http.request({
+      operation: 'getVersion',
+      method: 'GET',
+      path: pathOf`/agent/${agentId}/versions/${versionId}`,
+      schema: getVersionResponseSchema,
+      signal,
+    });
+    return data.data.version;
+  }
+}

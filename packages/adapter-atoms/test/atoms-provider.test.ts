@@ -1,0 +1,108 @@
+import {
+  ConfigurationError,
+  coreModule,
+  StaticTenantDirectory,
+  type TenantReleasers,
+  TOKENS,
+} from '@agent-release/core';
+import { Container } from 'inversify';
+import { describe, expect, it } from 'vitest';
+import {
+  ATOMS_CAPABILITIES,
+  AtomsReleaser,
+  atomsModule,
+  createAtomsModule,
+  createAtomsReleaser,
+  DEFAULT_SECURITY_CHECK,
+  resolveAtomsReleaserOptions,
+} from '../src/index.js';
+import { captureLogger, KEY } from './fixtures.js';
+
+describe('createAtomsReleaser', () => {
+  it('declares the Atoms capabilities', () => {
+    const releaser = createAtomsReleaser({ apiKey: KEY });
+    expect(releaser.provider).toBe('atoms');
+    expect(releaser.apiGeneration).toBe('v1');
+    expect(releaser.capabilities).toEqual({
+      activation: 'explicit',
+      publishGate: 'security-check',
+      drafts: 'many',
+      versionHistory: true,
+      rollback: 'reactivate',
+      confirmsActiveVersion: true,
+    });
+    expect(releaser.capabilities).toBe(ATOMS_CAPABILITIES);
+  });
+
+  it('fills defaults', () => {
+    const o = resolveAtomsReleaserOptions({ apiKey: KEY });
+    expect(o.baseUrl).toBe('https://api.smallest.ai/atoms/v1');
+    expect(o.securityCheck).toEqual({ minDelayMs: 500, maxDelayMs: 1000, maxWaitMs: 60_000 });
+    expect(DEFAULT_SECURITY_CHECK).toEqual(o.securityCheck);
+    expect(
+      resolveAtomsReleaserOptions({ apiKey: KEY, securityCheck: { maxWaitMs: 5 } }).securityCheck,
+    ).toEqual({
+      minDelayMs: 500,
+      maxDelayMs: 1000,
+      maxWaitMs: 5,
+    });
+  });
+
+  it.each([
+    ['no api key', {}],
+    ['an empty api key', { apiKey: '' }],
+    ['an api key with whitespace', { apiKey: 'sk_a b' }],
+    ['plain http to a remote host', { apiKey: KEY, baseUrl: 'http://api.smallest.ai/atoms/v1' }],
+    ['a base URL with credentials', { apiKey: KEY, baseUrl: 'https://u:p@api.smallest.ai/atoms/v1' }],
+    ['an unknown option', { apiKey: KEY, apiGeneration: 'v2' }],
+    ['a negative timeout', { apiKey: KEY, timeoutMs: -1 }],
+    ['minDelay above maxDelay', { apiKey: KEY, securityCheck: { minDelayMs: 2000, maxDelayMs: 1000 } }],
+    ['an unknown securityCheck field', { apiKey: KEY, securityCheck: { delay: 1 } }],
+    ['a logger without methods', { apiKey: KEY, logger: {} }],
+    ['a bad retry policy', { apiKey: KEY, retry: { maxRetries: -1 } }],
+  ])('refuses %s with ConfigurationError', (_label, options) => {
+    expect(() => createAtomsReleaser(options as never)).toThrow(ConfigurationError);
+  });
+
+  it('allows plain http to loopback (emulators)', () => {
+    expect(createAtomsReleaser({ apiKey: KEY, baseUrl: 'http://127.0.0.1:4010/atoms/v1' })).toBeInstanceOf(
+      AtomsReleaser,
+    );
+  });
+});
+
+describe('atomsModule (inversify)', () => {
+  const tenants = () =>
+    new StaticTenantDirectory({
+      acme: {
+        provider: 'atoms',
+        apiKey: KEY,
+        baseUrl: 'http://127.0.0.1:4010/atoms/v1',
+        options: { timeoutMs: 5000, securityCheck: { maxWaitMs: 30_000 } },
+      },
+      broken: { provider: 'atoms', apiKey: KEY, options: { securityCheck: { minDelayMs: 'soon' } } },
+    });
+
+  it('binds the releaser factory named "atoms"', async () => {
+    const container = new Container();
+    container.bind(TOKENS.TenantDirectory).toConstantValue(tenants());
+    await container.load(coreModule, atomsModule);
+
+    const factory = container.get<(c: unknown) => unknown>(TOKENS.ReleaserFactory, { name: 'atoms' });
+    expect(typeof factory).toBe('function');
+    const releasers = container.get<TenantReleasers>(TOKENS.TenantReleasers);
+    const releaser = await releasers.get('acme');
+    expect(releaser).toBeInstanceOf(AtomsReleaser);
+    expect(releaser.provider).toBe('atoms');
+    await expect(releasers.get('broken')).rejects.toBeInstanceOf(ConfigurationError);
+  });
+
+  it('createAtomsModule applies process-wide defaults such as the logger', async () => {
+    const logger = captureLogger();
+    const container = new Container();
+    container.bind(TOKENS.TenantDirectory).toConstantValue(tenants());
+    await container.load(coreModule, createAtomsModule({ logger }));
+    const releaser = await container.get<TenantReleasers>(TOKENS.TenantReleasers).get('acme');
+    expect(releaser).toBeInstanceOf(AtomsReleaser);
+  });
+});
