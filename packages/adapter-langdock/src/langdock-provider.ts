@@ -1,4 +1,11 @@
-import { HttpClient, noopLogger, releaserModule, systemClock, type TenantConfig } from '@agent-release/core';
+import {
+  HttpClient,
+  noopLogger,
+  type ReleaserFactoryDeps,
+  releaserModule,
+  systemClock,
+  type TenantConfig,
+} from '@agent-release/core';
 import { LANGDOCK_PROVIDER } from './langdock-capabilities.js';
 import { mapLangdockError } from './langdock-errors.js';
 import {
@@ -41,11 +48,17 @@ export function createLangdockReleaser(options: LangdockReleaserOptions): Langdo
 
 /**
  * The `ReleaserFactory` for a tenant on Langdock: `apiKey` and `baseUrl` from the tenant config,
- * the rest (`timeoutMs`, `retry`, `logger`, ...) from `config.options`, validated strictly.
+ * the rest (`timeoutMs`, `retry`, ...) from `config.options`, validated strictly. The container's
+ * logger (`deps.logger`, from `TOKENS.Logger`) is used unless the options name their own.
  */
-export function langdockReleaserFactory(config: TenantConfig): LangdockReleaser {
+export function langdockReleaserFactory(config: TenantConfig, deps?: ReleaserFactoryDeps): LangdockReleaser {
   const options = parseLangdockOptions(langdockTenantOptionsSchema, config.options ?? {});
-  return createLangdockReleaser({ ...options, apiKey: config.apiKey, baseUrl: config.baseUrl });
+  return createLangdockReleaser({
+    logger: deps?.logger,
+    ...options,
+    apiKey: config.apiKey,
+    baseUrl: config.baseUrl,
+  });
 }
 
 /**

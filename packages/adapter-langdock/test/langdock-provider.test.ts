@@ -115,6 +115,29 @@ describe('langdockModule (inversify)', () => {
     expectNoSecret(error);
   });
 
+  it('logs through the logger bound to TOKENS.Logger', async () => {
+    const lines: Array<[string, Record<string, unknown> | undefined]> = [];
+    const record = (message: string, fields?: Record<string, unknown>) => lines.push([message, fields]);
+    const container = new Container();
+    container.bind(TOKENS.TenantDirectory).toConstantValue(
+      new StaticTenantDirectory({
+        acme: { provider: 'langdock', apiKey: SENTINEL_KEY, baseUrl: 'https://langdock.acme.example' },
+      }),
+    );
+    container
+      .bind(TOKENS.Logger)
+      .toConstantValue({ debug: record, info: record, warn: record, error: record });
+    await container.load(coreModule, langdockModule);
+    const acme = await container.get<TenantReleasers>(TOKENS.TenantReleasers).get('acme');
+    nock('https://langdock.acme.example')
+      .get('/agent/v1/get')
+      .query({ agentId: AGENT })
+      .reply(200, { status: 'success', agent: {} });
+    await acme.getActiveVersion(AGENT);
+    expect(lines.some(([, fields]) => fields?.operation === 'getActiveVersion')).toBe(true);
+    expectNoSecret(lines);
+  });
+
   it('tenant options cannot override the tenant’s credentials', () => {
     configErrorOf(() =>
       langdockReleaserFactory({

@@ -43,6 +43,10 @@ export interface SafeCause {
   message: string;
 }
 
+function redactOptional(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : redact(text.length > 200 ? `${text.slice(0, 200)}…` : text);
+}
+
 // A global-registry symbol, so the guard recognises errors thrown by another copy of this package.
 const BRAND = Symbol.for('@agent-release/core.AgentReleaseError');
 
@@ -251,8 +255,9 @@ export class SecurityCheckFailedError extends AgentReleaseError {
   ) {
     super('SECURITY_CHECK_FAILED', message, { ...options, retryable: false });
     this.versionId = options.versionId;
-    this.checkStatus = options.checkStatus;
-    this.reason = options.reason === undefined ? undefined : redact(options.reason);
+    // Both texts come from the vendor, which may echo anything back.
+    this.checkStatus = redactOptional(options.checkStatus);
+    this.reason = redactOptional(options.reason);
   }
   override toJSON(): Record<string, unknown> {
     return {
@@ -275,7 +280,7 @@ export class SecurityCheckTimeoutError extends AgentReleaseError {
   ) {
     super('SECURITY_CHECK_TIMEOUT', message, { ...options, retryable: true });
     this.versionId = options.versionId;
-    this.lastStatus = options.lastStatus;
+    this.lastStatus = redactOptional(options.lastStatus);
     this.waitedMs = options.waitedMs;
   }
   override toJSON(): Record<string, unknown> {

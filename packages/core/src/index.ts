@@ -20,6 +20,7 @@ export { StaticTenantDirectory, type TenantDirectory } from './di/tenant-directo
 export { TenantReleasers } from './di/tenant-releasers.js';
 export {
   type ReleaserFactory,
+  type ReleaserFactoryDeps,
   type ReleaserFactoryResolver,
   type TenantConfig,
   TOKENS,

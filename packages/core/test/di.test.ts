@@ -117,15 +117,28 @@ describe('DI and tenant routing', () => {
     expectNoSecret(directory, SENTINEL_B);
   });
 
-  it('binds a no-op logger unless one is bound first', () => {
-    const logs: string[] = [];
-    const mine = { debug: () => {}, info: (m: string) => logs.push(m), warn: () => {}, error: () => {} };
-    const c1 = new Container();
-    c1.load(coreModule);
-    expect(typeof c1.get<{ info: unknown }>(TOKENS.Logger).info).toBe('function');
-    const c2 = new Container();
-    c2.bind(TOKENS.Logger).toConstantValue(mine);
-    c2.load(coreModule);
-    expect(c2.get(TOKENS.Logger)).toBe(mine);
+  it('hands the bound logger to adapter factories, and a silent one when none is bound', async () => {
+    const lines: string[] = [];
+    const mine = { debug: () => {}, info: (m: string) => lines.push(m), warn: () => {}, error: () => {} };
+    const seen: unknown[] = [];
+    const make = (withLogger: boolean) => {
+      const c = new Container();
+      c.bind(TOKENS.TenantDirectory).toConstantValue(directory);
+      if (withLogger) c.bind(TOKENS.Logger).toConstantValue(mine);
+      c.load(
+        coreModule,
+        releaserModule('fake-live', (_config, deps) => {
+          seen.push(deps.logger);
+          deps.logger.info('building');
+          return new InMemoryReleaser({ activation: 'on-publish' });
+        }),
+      );
+      return c.get<TenantReleasers>(TOKENS.TenantReleasers);
+    };
+    await make(true).get('globex');
+    await make(false).get('globex');
+    expect(seen[0]).toBe(mine);
+    expect(seen[1]).not.toBe(mine);
+    expect(lines).toEqual(['building']);
   });
 });

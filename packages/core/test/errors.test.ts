@@ -75,6 +75,13 @@ describe('error hierarchy', () => {
     expect(JSON.stringify(error)).not.toContain('config');
   });
 
+  it('redacts vendor-sourced fields of security-check errors', () => {
+    const failed = new SecurityCheckFailedError('x', { checkStatus: `failed ${SENTINEL}`, reason: SENTINEL });
+    const timeout = new SecurityCheckTimeoutError('x', { lastStatus: `queued ${SENTINEL}` });
+    expectNoSecret(failed, SENTINEL);
+    expectNoSecret(timeout, SENTINEL);
+  });
+
   it('redacts unregistered key-shaped and bearer values too', () => {
     const error = new AuthenticationError(
       'Bearer abc.def.ghi rejected; key sk-ld-1234567890abcdef; api_key=hunter2',

@@ -83,6 +83,18 @@ describe('HttpClient requests', () => {
     expect(scope.isDone()).toBe(true);
   });
 
+  it('sends no Content-Type on a request without a body', async () => {
+    nock(BASE, { badheaders: ['content-type'] })
+      .patch('/agent/a1/activate', (body) => body === '' || body === undefined)
+      .reply(200, { ok: true });
+    await client().http.request({
+      operation: 'activate',
+      method: 'PATCH',
+      path: '/agent/a1/activate',
+      schema: ok,
+    });
+  });
+
   it('names the offending field when the response shape is unexpected', async () => {
     nock(BASE).get('/x').reply(200, { ok: 'yes' });
     const error = await client()

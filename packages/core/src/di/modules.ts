@@ -1,13 +1,12 @@
 import { ContainerModule, type ContainerModuleLoadOptions } from 'inversify';
-import { noopLogger } from '../logger.js';
 import { TenantReleasers } from './tenant-releasers.js';
 import { type ReleaserFactory, type ReleaserFactoryResolver, TOKENS } from './tokens.js';
 
 /**
- * Binds {@link TenantReleasers} (singleton), the factory resolver, and a no-op logger when none
- * is bound yet. You bind `TOKENS.TenantDirectory`; adapter modules bind their factories.
+ * Binds {@link TenantReleasers} (singleton) and the factory resolver. You bind
+ * `TOKENS.TenantDirectory` (and optionally `TOKENS.Logger`); adapter modules bind their factories.
  */
-export const coreModule = new ContainerModule(({ bind, isBound }: ContainerModuleLoadOptions) => {
+export const coreModule = new ContainerModule(({ bind }: ContainerModuleLoadOptions) => {
   // Resolved lazily per provider, so adapter modules may be loaded after this one.
   bind<ReleaserFactoryResolver>(TOKENS.ReleaserFactoryResolver)
     .toDynamicValue(
@@ -15,7 +14,6 @@ export const coreModule = new ContainerModule(({ bind, isBound }: ContainerModul
         context.get<ReleaserFactory>(TOKENS.ReleaserFactory, { name: provider, optional: true }),
     )
     .inSingletonScope();
-  if (!isBound(TOKENS.Logger)) bind(TOKENS.Logger).toConstantValue(noopLogger);
   bind(TOKENS.TenantReleasers).to(TenantReleasers).inSingletonScope();
 });
 

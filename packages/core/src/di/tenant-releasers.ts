@@ -1,5 +1,6 @@
-import { inject, injectable } from 'inversify';
+import { inject, injectable, optional } from 'inversify';
 import { ConfigurationError, NotFoundError } from '../errors.js';
+import { type Logger, noopLogger } from '../logger.js';
 import type { AgentReleaser } from '../port.js';
 import type { TenantDirectory } from './tenant-directory.js';
 import { type ReleaserFactoryResolver, TOKENS } from './tokens.js';
@@ -14,13 +15,16 @@ export class TenantReleasers {
   readonly #cache = new Map<string, Promise<AgentReleaser>>();
   readonly #directory: TenantDirectory;
   readonly #resolveFactory: ReleaserFactoryResolver;
+  readonly #logger: Logger;
 
   constructor(
     @inject(TOKENS.TenantDirectory) directory: TenantDirectory,
     @inject(TOKENS.ReleaserFactoryResolver) resolveFactory: ReleaserFactoryResolver,
+    @inject(TOKENS.Logger) @optional() logger?: Logger,
   ) {
     this.#directory = directory;
     this.#resolveFactory = resolveFactory;
+    this.#logger = logger ?? noopLogger;
   }
 
   /**
@@ -65,6 +69,6 @@ export class TenantReleasers {
         { provider: config.provider },
       );
     }
-    return factory(config);
+    return factory(config, { logger: this.#logger });
   }
 }

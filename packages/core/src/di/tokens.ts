@@ -1,3 +1,4 @@
+import type { Logger } from '../logger.js';
 import type { AgentReleaser } from '../port.js';
 
 /** What a {@link TenantDirectory} says about one tenant. */
@@ -10,8 +11,14 @@ export interface TenantConfig {
   options?: Record<string, unknown> | undefined;
 }
 
+/** What the container hands a factory besides the tenant's config. */
+export interface ReleaserFactoryDeps {
+  /** The logger bound to `TOKENS.Logger`, or a silent one when none is bound. */
+  logger: Logger;
+}
+
 /** Builds a releaser for one tenant's credentials. Adapters bind one, named by provider. */
-export type ReleaserFactory = (config: TenantConfig) => AgentReleaser;
+export type ReleaserFactory = (config: TenantConfig, deps: ReleaserFactoryDeps) => AgentReleaser;
 
 /** Finds a provider's factory by name; bound by `coreModule`. */
 export type ReleaserFactoryResolver = (provider: string) => ReleaserFactory | undefined;
@@ -28,6 +35,6 @@ export const TOKENS = Object.freeze({
   TenantDirectory: Symbol.for('@agent-release/core.TenantDirectory'),
   /** `TenantReleasers` (bound by `coreModule`). */
   TenantReleasers: Symbol.for('@agent-release/core.TenantReleasers'),
-  /** `Logger`; `coreModule` binds a no-op one unless you bound yours first. */
+  /** `Logger` — optional; when bound, releasers built by `TenantReleasers` log through it. */
   Logger: Symbol.for('@agent-release/core.Logger'),
 } as const);

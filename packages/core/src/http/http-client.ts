@@ -221,7 +221,8 @@ export class HttpClient {
         headers: {
           ...this.#headers,
           Accept: 'application/json',
-          ...(hasBody ? { 'Content-Type': 'application/json' } : {}),
+          // `false` stops axios from adding its form-urlencoded default to a bodiless PATCH/POST.
+          'Content-Type': hasBody ? 'application/json' : false,
           Authorization: `Bearer ${this.#apiKey}`,
         },
         signal,
