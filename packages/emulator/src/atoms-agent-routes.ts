@@ -1,15 +1,8 @@
-import { atomsError, fail, ok } from './atoms-responses.js';
+import { objectBody } from './atoms-request.js';
+import { fail, ok } from './atoms-responses.js';
 import type { AtomsStore } from './atoms-state.js';
 import { isObjectId } from './ids.js';
-import { isPlainObject } from './json-utils.js';
-import type { RouteRequest, Router } from './router.js';
-
-/** The JSON object body of a request (`{}` when empty), or a 400 envelope. */
-export function objectBody(req: RouteRequest): Record<string, unknown> {
-  if (req.body === undefined) return {};
-  if (!isPlainObject(req.body)) throw atomsError(400, 'Invalid input');
-  return req.body;
-}
+import type { Router } from './router.js';
 
 /**
  * Agent routes that exist independently of the versioning model (`POST /agent`,

@@ -4,6 +4,8 @@ import { fail } from './atoms-responses.js';
 import type { AtomsSecurityCheckOptions } from './atoms-security-check.js';
 import { type AtomsEmulatorState, AtomsStore } from './atoms-state.js';
 import { registerAtomsV1Routes } from './atoms-v1-routes.js';
+import { registerAtomsV2Routes } from './atoms-v2-routes.js';
+import type { AtomsVersioning } from './atoms-v2-state.js';
 import { EmulatorServer, type VendorProfile } from './http-kit.js';
 import { randomHex } from './ids.js';
 import { Router } from './router.js';
@@ -16,9 +18,21 @@ export interface AtomsEmulatorOptions extends CommonEmulatorOptions {
   securityCheck?: AtomsSecurityCheckOptions;
   /**
    * Behave like a server switched to the v2 branch model: v1 writes and list reads answer
-   * `409 versioning_v2_migration_required` with `Deprecation: true`. Default false.
+   * `409 versioning_v2_migration_required` with `Deprecation: true`. Default false. Same as
+   * `versioning: 'v2'`.
    */
   migrationRequired?: boolean;
+  /**
+   * The versioning model. `'v1'` (default): drafts and versions; the v2 routes find no branches
+   * until an agent is migrated (`state.migrateToV2(agentId)`). `'v2'`: the branch model; every
+   * agent has a live `Main` branch and the v1 writes answer 409 (as with `migrationRequired`).
+   */
+  versioning?: AtomsVersioning;
+  /**
+   * Start inside a config-freeze maintenance window: the v2 writes the spec declares 423 on
+   * answer `423 config_freeze_active`. Toggle with `state.setConfigFreeze(on)`. Default false.
+   */
+  configFreeze?: boolean;
   /** Let `POST /agent` use gated models (`gpt-5.2`, `electron-kogta*`) instead of a 403. */
   allowGatedModels?: boolean;
 }
@@ -52,7 +66,9 @@ const atomsProfile: VendorProfile = {
 /**
  * Starts an emulator of the Smallest AI Atoms v1 versioning API on 127.0.0.1, quirks included:
  * publish ignores `activate:true`, activation is refused until the security check passed, an
- * unknown agent on `GET /agent/{id}` is a 400, an empty fork body is a 400, and so on.
+ * unknown agent on `GET /agent/{id}` is a 400, an empty fork body is a 400, and so on. It also
+ * speaks the v2 branch model (branches, drafts, scanning publishes, live branch, restore) for
+ * agents on it: all of them with `versioning: 'v2'`, or those migrated with `state.migrateToV2`.
  *
  * @example
  * const atoms = await startAtomsEmulator({ securityCheck: { durationMs: 200 } });
@@ -68,12 +84,14 @@ export async function startAtomsEmulator(options: AtomsEmulatorOptions = {}): Pr
   const store = new AtomsStore({
     clock,
     securityCheck: { ...options.securityCheck },
-    migrationRequired: options.migrationRequired ?? false,
+    migrationRequired: options.versioning === 'v2' || options.migrationRequired === true,
     allowGatedModels: options.allowGatedModels ?? false,
+    configFreeze: options.configFreeze ?? false,
   });
   const router = new Router();
   registerAtomsAgentRoutes(router, store);
   registerAtomsV1Routes(router, store);
+  registerAtomsV2Routes(router, store);
   const server = new EmulatorServer({
     ...options,
     clock,

@@ -28,3 +28,20 @@ export function migrationRequired(): RouteResponse {
     body: { status: false, error_type: 'versioning_v2_migration_required', errors: [MIGRATION_MESSAGE] },
   };
 }
+
+/** A v2 `ConflictErrorResponse`: 409 with a stable `error_type`. */
+export function conflictError(errorType: string, message: string): HttpError {
+  return new HttpError({ status: 409, body: { status: false, error_type: errorType, errors: [message] } });
+}
+
+/** The message of the 423 sent during a config-freeze maintenance window. */
+export const CONFIG_FREEZE_MESSAGE =
+  'Agent configuration changes are frozen during a maintenance window (AGENT_CONFIG_FROZEN). Retry after the window.';
+
+/** `423 config_freeze_active` (`LockedErrorResponse`). */
+export function configFrozen(): RouteResponse {
+  return {
+    status: 423,
+    body: { status: false, error_type: 'config_freeze_active', errors: [CONFIG_FREEZE_MESSAGE] },
+  };
+}

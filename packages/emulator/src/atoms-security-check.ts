@@ -1,11 +1,17 @@
 /** Terminal outcome of the post-publish security check. */
 export type SecurityCheckOutcome = 'passed' | 'failed' | 'errored';
 
-/** What a published version looks like to an `outcome` callback. */
+/**
+ * What a published version looks like to an `outcome` callback. Under the v2 branch model the
+ * subject is the draft row being scanned: `versionId` is the revision id it will commit under,
+ * `versionNumber` the revision number it will get, and `branchId` is set.
+ */
 export interface SecurityCheckSubject {
   agentId: string;
   versionId: string;
   versionNumber: number;
+  /** The branch being published (v2 only). */
+  branchId?: string;
   config: Record<string, unknown>;
 }
 

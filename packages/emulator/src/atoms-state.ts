@@ -19,6 +19,15 @@ import {
   securityCheckView,
   startSecurityCheck,
 } from './atoms-security-check.js';
+import { EMULATOR_USER, iso } from './atoms-user.js';
+import {
+  type AtomsBranchDraftSnapshot,
+  type AtomsBranchModel,
+  AtomsBranchStore,
+  type AtomsBranchSummary,
+  type AtomsRevisionSnapshot,
+  type AtomsVersioning,
+} from './atoms-v2-state.js';
 import { HttpError } from './http-kit.js';
 import { objectId, randomHex } from './ids.js';
 import { cloneJson, isPlainObject } from './json-utils.js';
@@ -130,9 +139,40 @@ export interface AtomsEmulatorState {
   draft(agentId: string, draftId: string): AtomsDraftSnapshot | undefined;
   /** Ends a pending security check now, with its configured outcome. */
   completeSecurityCheck(agentId: string, versionId: string): void;
-  /** Whether v1 writes and lists answer `409 versioning_v2_migration_required`. */
+  /**
+   * Whether the server runs the v2 branch model: v1 writes and lists answer
+   * `409 versioning_v2_migration_required` and new agents get a live `Main` branch.
+   */
   readonly migrationRequired: boolean;
+  /**
+   * `true` switches the server to the v2 branch model and migrates every agent (see
+   * `migrateToV2`); `false` switches it back to v1 and rolls every agent back (revisions stay
+   * published versions with the same ids, the live head stays the active version).
+   */
   setMigrationRequired(on: boolean): void;
+
+  // ---- v2 branch model ----------------------------------------------------------------------
+
+  /** `'v2'` when the server runs the branch model (same flag as `migrationRequired`). */
+  readonly versioning: AtomsVersioning;
+  /**
+   * Migrates one agent to the branch model (idempotent; throws for an unknown id), or, without
+   * an id, the whole server (`setMigrationRequired(true)`). A migrated agent gets a live default
+   * `Main` branch whose revisions are its v1 versions with the same ids (`revisionNumber` =
+   * `versionNumber`) and whose head is the active version; from then on its v1 writes answer 409.
+   */
+  migrateToV2(agentId?: string): void;
+  /** Every branch of the agent (archived ones too) as `BranchSummary`, in creation order. */
+  branches(agentId: string): AtomsBranchSummary[];
+  /** The live branch's id, or null for an unmigrated or unknown agent. */
+  liveBranchId(agentId: string): string | null;
+  /** Committed revisions of a branch, newest first (the scanning draft row is in `branchDraft`). */
+  revisions(agentId: string, branchId: string): AtomsRevisionSnapshot[];
+  /** The branch's open draft (with `securityCheck` and `pendingPublish` while scanning), or undefined. */
+  branchDraft(agentId: string, branchId: string): AtomsBranchDraftSnapshot | undefined;
+  /** Whether the v2 writes answer `423 config_freeze_active`. */
+  readonly configFreeze: boolean;
+  setConfigFreeze(on: boolean): void;
 }
 
 interface VersionRecord {
@@ -157,6 +197,13 @@ interface VersionRecord {
   createdBy: string;
   createdAt: number;
   updatedAt: number;
+  /** v2: the branch of a revision or branch draft; null on v1 rows. */
+  branch: string | null;
+  /** v2: the per-branch number of a committed revision. */
+  revisionNumber: number | null;
+  sourceDraftId: string | null;
+  restoredFromRevisionId: string | null;
+  restoredFromLabel: string | null;
   config: AtomsConfig;
   check: SecurityCheckRecord | null;
   editHistory: AtomsDraftEdit[];
@@ -179,21 +226,20 @@ interface AgentRecord {
   activeVersionId: string;
   /** Published versions in publish order. */
   versions: VersionRecord[];
-  /** Open drafts by draftId, in fork order. */
+  /** Open drafts by draftId, in fork order (v2 branch drafts included). */
   drafts: Map<string, VersionRecord>;
+  /** The v2 branch model; null until the agent is migrated. */
+  branchModel: AtomsBranchModel | null;
 }
-
-/** The (only) user every request acts as. */
-export const EMULATOR_USER = { id: '65f000000000000000000001', name: 'Emulator User' } as const;
 
 export interface AtomsStoreOptions {
   clock: EmulatorClock;
   securityCheck: AtomsSecurityCheckOptions;
+  /** The server runs the v2 branch model (`versioning: 'v2'` or `migrationRequired: true`). */
   migrationRequired: boolean;
   allowGatedModels: boolean;
+  configFreeze?: boolean;
 }
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /**
  * Agents, versions and drafts of the Atoms emulator, with the v1 lifecycle operations. Request
@@ -204,10 +250,15 @@ export class AtomsStore implements AtomsEmulatorState {
   private readonly agents = new Map<string, AgentRecord>();
   private readonly clock: EmulatorClock;
   private migration: boolean;
+  private freeze: boolean;
+  /** The v2 branch model operations. */
+  readonly v2: AtomsBranchStore;
 
   constructor(private readonly options: AtomsStoreOptions) {
     this.clock = options.clock;
     this.migration = options.migrationRequired;
+    this.freeze = options.configFreeze ?? false;
+    this.v2 = new AtomsBranchStore(this, options.securityCheck);
   }
 
   get exposeSecurityCheck(): boolean {
@@ -224,6 +275,37 @@ export class AtomsStore implements AtomsEmulatorState {
 
   setMigrationRequired(on: boolean): void {
     this.migration = on;
+    for (const agent of this.agents.values()) {
+      if (on) this.v2.migrate(agent);
+      else this.v2.rollback(agent);
+    }
+  }
+
+  get versioning(): AtomsVersioning {
+    return this.migration ? 'v2' : 'v1';
+  }
+
+  migrateToV2(agentId?: string): void {
+    if (agentId === undefined) {
+      this.setMigrationRequired(true);
+      return;
+    }
+    const agent = this.findAgent(agentId);
+    if (!agent) throw new Error(`No agent ${agentId}`);
+    this.v2.migrate(agent);
+  }
+
+  /** Whether the v1 writes and lists answer 409 for this agent (server on v2, or agent migrated). */
+  refusesV1Writes(agentId: string): boolean {
+    return this.migration || this.agents.get(agentId)?.branchModel != null;
+  }
+
+  get configFreeze(): boolean {
+    return this.freeze;
+  }
+
+  setConfigFreeze(on: boolean): void {
+    this.freeze = on;
   }
 
   // ---- lookups ---------------------------------------------------------------------------
@@ -232,13 +314,16 @@ export class AtomsStore implements AtomsEmulatorState {
     return this.clock.now();
   }
 
+  /** The agent, with every v2 scan that completed meanwhile applied. */
   findAgent(agentId: string): AgentRecord | undefined {
-    return this.agents.get(agentId);
+    const agent = this.agents.get(agentId);
+    if (agent) this.v2.settle(agent);
+    return agent;
   }
 
   /** The agent or a 404 envelope (the message most endpoints use). */
   requireAgent(agentId: string): AgentRecord {
-    const agent = this.agents.get(agentId);
+    const agent = this.findAgent(agentId);
     if (!agent) throw atomsError(404, 'Agent not found');
     return agent;
   }
@@ -303,7 +388,7 @@ export class AtomsStore implements AtomsEmulatorState {
     version.activatedAt = now;
     version.isActive = true;
     version.check = passedSecurityCheck(now);
-    this.agents.set(agentId, {
+    const agent: AgentRecord = {
       _id: agentId,
       name: body.name,
       description: typeof meta.description === 'string' ? meta.description : '',
@@ -319,7 +404,11 @@ export class AtomsStore implements AtomsEmulatorState {
       activeVersionId: version._id,
       versions: [version],
       drafts: new Map(),
-    });
+      branchModel: null,
+    };
+    // Under the branch model a new agent's version 1 is revision 1 of its live `Main` branch.
+    if (this.migration) this.v2.migrate(agent);
+    this.agents.set(agentId, agent);
     return agentId;
   }
 
@@ -468,15 +557,23 @@ export class AtomsStore implements AtomsEmulatorState {
     if (fields.length === 0) throw atomsError(400, 'No recognized config fields');
     const error = validateConfigFields(body, draft.config, 'draft');
     if (error) throw atomsError(400, error);
-    const before = draft.config;
-    const after: AtomsConfig = { ...cloneJson(before) };
+    const after: AtomsConfig = { ...cloneJson(draft.config) };
     for (const field of fields) after[field] = cloneJson(body[field]);
     if (body.singlePromptConfig !== undefined) {
       const spc = body.singlePromptConfig as { prompt: string; tools?: unknown[] };
       // The documented hazard: the schema default for tools is [], so omitting them clears them.
       after.singlePromptConfig = { prompt: spc.prompt, tools: cloneJson(spc.tools ?? []) };
     }
-    const sections = changedSections(before, after);
+    this.applyDraftConfig(draft, after);
+    return draft;
+  }
+
+  /**
+   * Stores a draft's new config as its next revision (new `_id`, `draftRevision + 1`, rotated
+   * block ids of the changed sections, an edit-history entry) and returns the changed sections.
+   */
+  applyDraftConfig(draft: VersionRecord, after: AtomsConfig): AtomsSection[] {
+    const sections = changedSections(draft.config, after);
     const now = this.clock.now();
     draft.config = after;
     draft._id = objectId(now);
@@ -491,7 +588,7 @@ export class AtomsStore implements AtomsEmulatorState {
       timestamp: iso(now)!,
     });
     draft.lastEditorName = EMULATOR_USER.name;
-    return draft;
+    return sections;
   }
 
   renameDraft(draft: VersionRecord, draftName: string): void {
@@ -565,9 +662,12 @@ export class AtomsStore implements AtomsEmulatorState {
     return version;
   }
 
-  /** Published versions newest first. */
+  /**
+   * Published versions newest first. The list is kept in publish order, so this is the
+   * `versionNumber` order on v1 and stays right for v2 revisions (which have no v1 number).
+   */
   publishedNewestFirst(agent: AgentRecord): VersionRecord[] {
-    return [...agent.versions].sort((a, b) => (b.versionNumber ?? 0) - (a.versionNumber ?? 0));
+    return [...agent.versions].reverse();
   }
 
   // ---- views -----------------------------------------------------------------------------
@@ -623,7 +723,8 @@ export class AtomsStore implements AtomsEmulatorState {
     return cloneJson(record.editHistory);
   }
 
-  private newRecord(
+  /** A fresh `AgentVersion` row (new ids, nothing published). */
+  newRecord(
     agentId: string,
     status: VersionRecord['status'],
     config: AtomsConfig,
@@ -654,6 +755,11 @@ export class AtomsStore implements AtomsEmulatorState {
       createdBy: EMULATOR_USER.id,
       createdAt: now,
       updatedAt: now,
+      branch: null,
+      revisionNumber: null,
+      sourceDraftId: null,
+      restoredFromRevisionId: null,
+      restoredFromLabel: null,
       config,
       check: null,
       editHistory: [],
@@ -678,7 +784,7 @@ export class AtomsStore implements AtomsEmulatorState {
   }
 
   agent(agentId: string): AtomsAgent | undefined {
-    const agent = this.agents.get(agentId);
+    const agent = this.findAgent(agentId);
     return agent ? this.agentView(agent) : undefined;
   }
 
@@ -687,38 +793,60 @@ export class AtomsStore implements AtomsEmulatorState {
   }
 
   versions(agentId: string): AtomsVersionSnapshot[] {
-    const agent = this.agents.get(agentId);
+    const agent = this.findAgent(agentId);
     return agent ? this.publishedNewestFirst(agent).map((v) => this.snapshot(v)) : [];
   }
 
   version(agentId: string, versionId: string): AtomsVersionSnapshot | undefined {
-    const record = this.agents.get(agentId)?.versions.find((v) => v._id === versionId);
+    const record = this.findAgent(agentId)?.versions.find((v) => v._id === versionId);
     return record ? this.snapshot(record) : undefined;
   }
 
   activeVersionId(agentId: string): string | null {
-    return this.agents.get(agentId)?.activeVersionId ?? null;
+    return this.findAgent(agentId)?.activeVersionId ?? null;
   }
 
   activeVersion(agentId: string): AtomsVersionSnapshot | undefined {
-    const agent = this.agents.get(agentId);
+    const agent = this.findAgent(agentId);
     return agent ? this.snapshot(this.activeRecord(agent)) : undefined;
   }
 
   drafts(agentId: string): AtomsDraftSnapshot[] {
-    const agent = this.agents.get(agentId);
+    const agent = this.findAgent(agentId);
     return agent ? [...agent.drafts.values()].map((d) => this.draftSnapshot(d)) : [];
   }
 
   draft(agentId: string, draftId: string): AtomsDraftSnapshot | undefined {
-    const record = this.agents.get(agentId)?.drafts.get(draftId);
+    const record = this.findAgent(agentId)?.drafts.get(draftId);
     return record ? this.draftSnapshot(record) : undefined;
   }
 
   completeSecurityCheck(agentId: string, versionId: string): void {
-    const record = this.agents.get(agentId)?.versions.find((v) => v._id === versionId);
+    const agent = this.agents.get(agentId);
+    // A v2 scan is on the draft row, whose `_id` is the revision id it commits under.
+    const record = agent && this.v2.findRevision(agent, versionId);
     if (!record?.check) throw new Error(`No security check for version ${versionId} of agent ${agentId}`);
     record.check.completesAt = Math.min(record.check.completesAt, this.clock.now());
+    this.v2.settle(agent!);
+  }
+
+  branches(agentId: string): AtomsBranchSummary[] {
+    const agent = this.findAgent(agentId);
+    return agent ? this.v2.branches(agent) : [];
+  }
+
+  liveBranchId(agentId: string): string | null {
+    return this.findAgent(agentId)?.branchModel?.liveBranchId ?? null;
+  }
+
+  revisions(agentId: string, branchId: string): AtomsRevisionSnapshot[] {
+    const agent = this.findAgent(agentId);
+    return agent ? this.v2.revisions(agent, branchId) : [];
+  }
+
+  branchDraft(agentId: string, branchId: string): AtomsBranchDraftSnapshot | undefined {
+    const agent = this.findAgent(agentId);
+    return agent ? this.v2.branchDraft(agent, branchId) : undefined;
   }
 }
 

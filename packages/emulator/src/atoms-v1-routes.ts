@@ -1,65 +1,36 @@
-import { objectBody } from './atoms-agent-routes.js';
 import { draftDiff, resolvedConfigBySection, versionDiff } from './atoms-config.js';
-import { atomsError, fail, migrationRequired, ok } from './atoms-responses.js';
-import { type AtomsStore, EMULATOR_USER } from './atoms-state.js';
-import { isObjectId, objectId, randomHex } from './ids.js';
+import {
+  intQuery,
+  objectBody,
+  optionalText,
+  requireObjectIdParam,
+  requireObjectIdQuery,
+  testCallBody,
+  testCallResult,
+} from './atoms-request.js';
+import { fail, migrationRequired, ok } from './atoms-responses.js';
+import type { AtomsStore } from './atoms-state.js';
+import { EMULATOR_USER } from './atoms-user.js';
+import { isObjectId, randomHex } from './ids.js';
 import { cloneJson } from './json-utils.js';
 import type { RouteHandler, RouteRequest, RouteResponse, Router } from './router.js';
 
-function intQuery(req: RouteRequest, name: string, min: number, max: number, fallback: number): number {
-  const raw = req.query[name];
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!/^-?\d+$/.test(raw) || value < min || value > max) {
-    throw atomsError(400, `Invalid input: ${name} must be an integer between ${min} and ${max}`);
-  }
-  return value;
-}
-
-function optionalText(body: Record<string, unknown>, key: string, max: number): string | null | undefined {
-  const value = body[key];
-  if (value === undefined || value === null) return value;
-  if (typeof value !== 'string') throw atomsError(400, `Invalid input: ${key} must be a string`);
-  if (value.length > max) throw atomsError(400, `Invalid input: ${key} must be at most ${max} characters`);
-  return value;
-}
-
-function requireObjectIdQuery(req: RouteRequest, name: string): string {
-  const value = req.query[name];
-  if (value === undefined) throw atomsError(400, `Invalid input: ${name} is required`);
-  if (!isObjectId(value)) throw atomsError(400, `Invalid input: ${name} must be a valid ObjectId`);
-  return value;
-}
-
 function requireVersionIdParam(req: RouteRequest): string {
-  const versionId = req.params.versionId!;
-  if (!isObjectId(versionId)) throw atomsError(400, 'Invalid input: versionId must be a valid ObjectId');
-  return versionId;
-}
-
-function testCallBody(req: RouteRequest): { mode: string } {
-  const body = objectBody(req);
-  const mode = body.mode ?? 'webcall';
-  if (mode !== 'webcall' && mode !== 'chat' && mode !== 'telephony') {
-    throw atomsError(400, 'Invalid input: mode must be one of "webcall", "chat", "telephony"');
-  }
-  if (mode === 'telephony' && typeof body.toPhone !== 'string') {
-    throw atomsError(400, 'Invalid input: toPhone is required for telephony test calls');
-  }
-  return { mode };
+  return requireObjectIdParam(req, 'versionId');
 }
 
 /**
  * The v1 versioning API: drafts (fork, edit, diff, publish) and published versions (list, read,
- * diff, pin, activate). Under `migrationRequired` the endpoints the v2 migration guide lists as
- * removed answer `409 versioning_v2_migration_required`; the kept by-id reads and diffs still
- * work. A v2 branch API can be registered from its own file next to this one.
+ * diff, pin, activate). On a server switched to the v2 branch model, or for an agent migrated to
+ * it, the endpoints the v2 migration guide lists as removed answer
+ * `409 versioning_v2_migration_required`; the kept by-id reads, diffs and test calls still work.
+ * The v2 branch API lives in `atoms-v2-routes.ts`.
  */
 export function registerAtomsV1Routes(router: Router, store: AtomsStore): void {
   const removedUnderV2 =
     (handler: RouteHandler): RouteHandler =>
     (req): RouteResponse =>
-      store.migrationRequired ? migrationRequired() : handler(req);
+      store.refusesV1Writes(req.params.id!) ? migrationRequired() : handler(req);
 
   // ---- drafts ------------------------------------------------------------------------------
 
@@ -270,11 +241,6 @@ export function registerAtomsV1Routes(router: Router, store: AtomsStore): void {
     const { mode } = testCallBody(req);
     const agent = store.requireAgent(req.params.id!);
     store.requireVersion(agent, versionId);
-    const call = { conversationId: objectId(store.now()), callId: `CALL-${randomHex(8)}` };
-    return ok(
-      mode === 'telephony'
-        ? call
-        : { ...call, token: randomHex(16), roomName: `room-${randomHex(6)}`, host: 'wss://emulator.invalid' },
-    );
+    return ok(testCallResult(mode, store.now()));
   });
 }

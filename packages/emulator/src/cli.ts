@@ -1,4 +1,5 @@
 import { type AtomsEmulator, startAtomsEmulator } from './atoms-emulator.js';
+import type { AtomsVersioning } from './atoms-v2-state.js';
 import { type LangdockEmulator, startLangdockEmulator } from './langdock-emulator.js';
 
 /** Parsed command line of `agent-release-emulator`. */
@@ -9,6 +10,8 @@ export interface CliOptions {
   atomsApiKey?: string;
   langdockApiKey?: string;
   latencyMs?: number;
+  /** Atoms versioning model: `v1` (default) or `v2` (branch model). */
+  versioning?: AtomsVersioning;
   help?: boolean;
 }
 
@@ -30,6 +33,7 @@ Options:
   --api-key-atoms K         API key the Atoms emulator accepts (default: random)
   --api-key-langdock K      API key the Langdock emulator accepts (default: random)
   --latency-ms N            latency added to every response (default 0)
+  --versioning v1|v2        Atoms versioning model (default v1; v2 = branch model)
   -h, --help                show this help`;
 
 const NUMERIC: Record<string, 'atomsPort' | 'langdockPort' | 'securityCheckMs' | 'latencyMs'> = {
@@ -38,9 +42,10 @@ const NUMERIC: Record<string, 'atomsPort' | 'langdockPort' | 'securityCheckMs' |
   '--security-check-ms': 'securityCheckMs',
   '--latency-ms': 'latencyMs',
 };
-const TEXT: Record<string, 'atomsApiKey' | 'langdockApiKey'> = {
+const TEXT: Record<string, 'atomsApiKey' | 'langdockApiKey' | 'versioning'> = {
   '--api-key-atoms': 'atomsApiKey',
   '--api-key-langdock': 'langdockApiKey',
+  '--versioning': 'versioning',
 };
 
 /** Parses the flags (`--flag value` or `--flag=value`); throws with a usage hint on bad input. */
@@ -64,6 +69,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       if (!Number.isInteger(n) || n < 0)
         throw new Error(`${flag} needs a non-negative integer, got "${value}"`);
       options[numeric] = n;
+    } else if (text === 'versioning') {
+      if (value !== 'v1' && value !== 'v2') throw new Error(`${flag} must be v1 or v2, got "${value}"`);
+      options.versioning = value;
     } else if (text) {
       options[text] = value;
     }
@@ -89,6 +97,7 @@ export async function runCli(
     apiKey: options.atomsApiKey,
     latencyMs: options.latencyMs,
     securityCheck: { durationMs: options.securityCheckMs },
+    versioning: options.versioning,
   });
   let langdock: LangdockEmulator;
   try {

@@ -2,7 +2,10 @@ export type { AtomsConfig, AtomsSection } from './atoms-config.js';
 export { ATOMS_SECTIONS, CONFIG_FIELDS as ATOMS_CONFIG_FIELDS } from './atoms-config.js';
 export type { AtomsEmulator, AtomsEmulatorOptions } from './atoms-emulator.js';
 export { ATOMS_BASE_PATH, startAtomsEmulator } from './atoms-emulator.js';
-export { MIGRATION_MESSAGE as ATOMS_MIGRATION_MESSAGE } from './atoms-responses.js';
+export {
+  CONFIG_FREEZE_MESSAGE as ATOMS_CONFIG_FREEZE_MESSAGE,
+  MIGRATION_MESSAGE as ATOMS_MIGRATION_MESSAGE,
+} from './atoms-responses.js';
 export type {
   AtomsSecurityCheckOptions,
   SecurityCheckOutcome,
@@ -18,6 +21,16 @@ export type {
   AtomsVersion,
   AtomsVersionSnapshot,
 } from './atoms-state.js';
+export type {
+  AtomsBranch,
+  AtomsBranchDraftSnapshot,
+  AtomsBranchSummary,
+  AtomsPendingPublish,
+  AtomsPublishResult,
+  AtomsRevision,
+  AtomsRevisionSnapshot,
+  AtomsVersioning,
+} from './atoms-v2-state.js';
 export type { CliOptions, RunningEmulators } from './cli.js';
 export { parseCliArgs, runCli } from './cli.js';
 export type { FaultKind, FaultSpec } from './faults.js';
