@@ -255,88 +255,109 @@ const preCallApi = z.looseObject({
 const seconds0to10 = z.number().min(0).max(10);
 const idleSeconds = z.number().min(1).max(300);
 
+// The fields of `DraftConfigRequest` (v1 `PATCH .../config`, and the config part of a v2
+// `PUT .../branches/{branchId}/draft`), shared by the two schemas below.
+const draftConfigShape = {
+  singlePromptConfig: atomsSinglePromptConfigSchema.optional(),
+  postCallAnalyticsConfig: atomsPostCallAnalyticsConfigSchema.optional(),
+  language: atomsLanguageSchema.optional(),
+  synthesizer: synthesizer.optional(),
+  preCallAPI: preCallApi.optional(),
+  slmModel: z.enum(ATOMS_SLM_MODELS).optional(),
+  transcriberType: nonEmpty.optional(),
+  customLLMWebSocketUrl: z.url({ protocol: /^wss?$/, error: 'must be a ws(s) URL' }).optional(),
+  widgetConfig: z.record(z.string(), z.unknown()).optional(),
+  defaultVariables: z.record(z.string(), z.unknown()).optional(),
+  globalPrompt: z
+    .string()
+    .max(ATOMS_GLOBAL_PROMPT_MAX, `must be at most ${ATOMS_GLOBAL_PROMPT_MAX} characters`)
+    .optional(),
+  globalKnowledgeBaseId: nonEmpty.optional(),
+  firstMessage: z.string().optional(),
+  allowInterruptions: z.boolean().optional(),
+  waitForUserToSpeakFirst: z.boolean().optional(),
+  muteUserUntilFirstBotResponse: z.boolean().optional(),
+  enableStyleGuide: z.boolean().optional(),
+  speechFormatting: z.boolean().optional(),
+  interruptionBackoffTimer: seconds0to10.optional(),
+  backgroundSound: z.enum(['', 'office', 'cafe', 'call_center', 'static']).optional(),
+  smartTurnConfig: z
+    .looseObject({ isEnabled: z.boolean().optional(), waitTimeInSecs: seconds0to10.optional() })
+    .optional(),
+  voiceDetectionConfig: z
+    .looseObject({
+      confidence: unit.optional(),
+      minVolume: unit.optional(),
+      triggerTimeInSecs: seconds0to10.optional(),
+      releaseTimeInSecs: seconds0to10.optional(),
+    })
+    .optional(),
+  voiceMailDetectionConfig: z
+    .looseObject({ enabled: z.boolean().optional(), endText: z.string().max(200).optional() })
+    .optional(),
+  denoisingConfig: z.looseObject({ isEnabled: z.boolean() }).optional(),
+  redactionConfig: z.looseObject({ isEnabled: z.boolean() }).optional(),
+  llmIdleTimeoutConfig: z
+    .looseObject({
+      chatTimeoutTimeInSecs: idleSeconds.optional(),
+      webcallTimeoutTimeInSecs: idleSeconds.optional(),
+      telephonyTimeoutTimeInSecs: idleSeconds.optional(),
+      maxRetries: z.int().min(0).optional(),
+    })
+    .optional(),
+  sessionTimeoutConfig: z
+    .looseObject({ timeoutTimeInSecs: z.number().positive().max(3600).optional() })
+    .optional(),
+  timezone: z.looseObject({ label: nonEmpty, offset: z.number() }).optional(),
+  pronunciationDicts: z.array(z.looseObject({ word: nonEmpty, pronunciation: nonEmpty })).optional(),
+  workflowType: z.enum(['workflow_graph', 'single_prompt']).optional(),
+  callDispositionConfig: z.string().optional(),
+};
+
+function refineDraftConfig(
+  config: { language?: { default?: string; supported?: string[] }; transcriberType?: string },
+  ctx: z.RefinementCtx,
+): void {
+  const languages = [config.language?.default, ...(config.language?.supported ?? [])];
+  if (
+    languages.includes('north_indic') &&
+    config.transcriberType !== undefined &&
+    config.transcriberType !== 'pulse'
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      message: '"north_indic" requires transcriberType "pulse"',
+      path: ['transcriberType'],
+    });
+  }
+}
+
 /**
  * The whole `DraftConfigRequest`: every field optional, only the fields sent are changed.
  * Strict at the top level (unknown keys and agent metadata are rejected).
  */
-export const atomsDraftConfigSchema = z
+export const atomsDraftConfigSchema = z.strictObject(draftConfigShape).superRefine(refineDraftConfig);
+
+/**
+ * `changes.providerOptions.atoms`: any subset of Atoms' draft config fields, plus
+ * `expectedRevision`, the draft revision the edit is based on (Atoms v2 optimistic concurrency):
+ * a number is sent as is (a concurrent edit of the same fields is then a `DraftConflictError`);
+ * `null` sends none (last write wins); absent, the adapter sends the revision it read itself.
+ */
+export const atomsProviderOptionsSchema = z
   .strictObject({
-    singlePromptConfig: atomsSinglePromptConfigSchema.optional(),
-    postCallAnalyticsConfig: atomsPostCallAnalyticsConfigSchema.optional(),
-    language: atomsLanguageSchema.optional(),
-    synthesizer: synthesizer.optional(),
-    preCallAPI: preCallApi.optional(),
-    slmModel: z.enum(ATOMS_SLM_MODELS).optional(),
-    transcriberType: nonEmpty.optional(),
-    customLLMWebSocketUrl: z.url({ protocol: /^wss?$/, error: 'must be a ws(s) URL' }).optional(),
-    widgetConfig: z.record(z.string(), z.unknown()).optional(),
-    defaultVariables: z.record(z.string(), z.unknown()).optional(),
-    globalPrompt: z
-      .string()
-      .max(ATOMS_GLOBAL_PROMPT_MAX, `must be at most ${ATOMS_GLOBAL_PROMPT_MAX} characters`)
+    ...draftConfigShape,
+    expectedRevision: z
+      .int('must be an integer draft revision')
+      .min(0, 'must not be negative')
+      .nullable()
       .optional(),
-    globalKnowledgeBaseId: nonEmpty.optional(),
-    firstMessage: z.string().optional(),
-    allowInterruptions: z.boolean().optional(),
-    waitForUserToSpeakFirst: z.boolean().optional(),
-    muteUserUntilFirstBotResponse: z.boolean().optional(),
-    enableStyleGuide: z.boolean().optional(),
-    speechFormatting: z.boolean().optional(),
-    interruptionBackoffTimer: seconds0to10.optional(),
-    backgroundSound: z.enum(['', 'office', 'cafe', 'call_center', 'static']).optional(),
-    smartTurnConfig: z
-      .looseObject({ isEnabled: z.boolean().optional(), waitTimeInSecs: seconds0to10.optional() })
-      .optional(),
-    voiceDetectionConfig: z
-      .looseObject({
-        confidence: unit.optional(),
-        minVolume: unit.optional(),
-        triggerTimeInSecs: seconds0to10.optional(),
-        releaseTimeInSecs: seconds0to10.optional(),
-      })
-      .optional(),
-    voiceMailDetectionConfig: z
-      .looseObject({ enabled: z.boolean().optional(), endText: z.string().max(200).optional() })
-      .optional(),
-    denoisingConfig: z.looseObject({ isEnabled: z.boolean() }).optional(),
-    redactionConfig: z.looseObject({ isEnabled: z.boolean() }).optional(),
-    llmIdleTimeoutConfig: z
-      .looseObject({
-        chatTimeoutTimeInSecs: idleSeconds.optional(),
-        webcallTimeoutTimeInSecs: idleSeconds.optional(),
-        telephonyTimeoutTimeInSecs: idleSeconds.optional(),
-        maxRetries: z.int().min(0).optional(),
-      })
-      .optional(),
-    sessionTimeoutConfig: z
-      .looseObject({ timeoutTimeInSecs: z.number().positive().max(3600).optional() })
-      .optional(),
-    timezone: z.looseObject({ label: nonEmpty, offset: z.number() }).optional(),
-    pronunciationDicts: z.array(z.looseObject({ word: nonEmpty, pronunciation: nonEmpty })).optional(),
-    workflowType: z.enum(['workflow_graph', 'single_prompt']).optional(),
-    callDispositionConfig: z.string().optional(),
   })
-  .superRefine((config, ctx) => {
-    const languages = [config.language?.default, ...(config.language?.supported ?? [])];
-    if (
-      languages.includes('north_indic') &&
-      config.transcriberType !== undefined &&
-      config.transcriberType !== 'pulse'
-    ) {
-      ctx.addIssue({
-        code: 'custom',
-        message: '"north_indic" requires transcriberType "pulse"',
-        path: ['transcriberType'],
-      });
-    }
-  });
+  .superRefine(refineDraftConfig);
 
-/** `changes.providerOptions.atoms`: any subset of Atoms' draft config fields. */
-export const atomsProviderOptionsSchema = atomsDraftConfigSchema;
-
-/** What callers may put in `changes.providerOptions.atoms` (a subset of `DraftConfigRequest`). */
+/** What callers may put in `changes.providerOptions.atoms` (a subset of `DraftConfigRequest`, plus `expectedRevision`). */
 export type AtomsProviderOptions = z.input<typeof atomsProviderOptionsSchema>;
-/** A validated `DraftConfigRequest` body, as sent to `PATCH .../drafts/{draftId}/config`. */
+/** A validated `DraftConfigRequest` body, as sent to `PATCH .../drafts/{draftId}/config` (v1) or `PUT .../draft` (v2). */
 export type AtomsDraftConfig = z.output<typeof atomsDraftConfigSchema>;
 /** A single_prompt agent tool. */
 export type AtomsTool = z.input<typeof atomsToolSchema>;

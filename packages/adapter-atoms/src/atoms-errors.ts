@@ -2,8 +2,9 @@
  * Atoms-specific error mapping, plugged into core's `HttpClient` as its `mapError`.
  *
  * Atoms answers errors as `{status:false, errors:[...]}`, the 429 of its rate limiter as
- * `{error, code, retry_after}` and v2-era 409s with a machine-readable `error_type`. A few
- * statuses do not mean what HTTP says: an unknown agent is a 400 "No agent found".
+ * `{error, code, retry_after}` and v2-era 409/423s with a machine-readable `error_type`. A few
+ * statuses do not mean what HTTP says: an unknown agent is a 400 "No agent found". The v2
+ * branch-model specifics (423 config freeze, draft conflicts) live in `atoms-v2-errors.ts`.
  */
 import {
   type AgentReleaseError,
@@ -11,6 +12,7 @@ import {
   ConflictError,
   extractVendorMessage,
   type HttpFailure,
+  isAgentReleaseError,
   MigrationRequiredError,
   NotFoundError,
   PermissionError,
@@ -20,15 +22,21 @@ import {
   UnexpectedResponseError,
   ValidationError,
 } from '@agent-release/core';
+import { mapAtomsV2Failure } from './atoms-v2-errors.js';
 
 /** The `error_type` Atoms sends when a v1 endpoint is called on an account on the branch model. */
 export const MIGRATION_ERROR_TYPE = 'versioning_v2_migration_required';
 
-/** What a caller should do about a {@link MigrationRequiredError}; part of its message. */
+/**
+ * What a caller should do about a {@link MigrationRequiredError}; part of its message. With
+ * `apiGeneration: 'auto'` (the default) the releaser handles the refusal itself and switches the
+ * agent to v2, so callers only see this when the releaser is pinned to `'v1'`, or when a v1 read
+ * the v2 strategy still uses has been retired.
+ */
 export const MIGRATION_ADVICE =
-  'This Atoms account uses agent versioning v2 (branches), which retired the v1 draft/version endpoints this adapter calls. ' +
-  'Upgrade @agent-release/adapter-atoms to a release with the branch-model strategy (or set `apiGeneration` once it is supported); ' +
-  'until then releases to this account cannot be made through the v1 API.';
+  'This Atoms agent uses agent versioning v2 (branches), which retired the v1 draft/version endpoints this call used. ' +
+  "Create the releaser with apiGeneration 'auto' (the default: switches per agent on this answer) or 'v2' instead of 'v1'; " +
+  'releases to this agent cannot be made through the v1 API.';
 
 // Backend texts for an unknown agent: `GET /agent/{id}` answers 400 "No agent found" (documented),
 // other endpoints and clients have been seen saying "Agent not found".
@@ -121,6 +129,14 @@ export function mapAtomsError(failure: HttpFailure): AgentReleaseError | undefin
     );
   }
 
+  const v2 = mapAtomsV2Failure(
+    failure,
+    errorType,
+    base,
+    failure.status === 423 ? atomsRetryAfterMs(failure) : undefined,
+  );
+  if (v2 !== undefined) return v2;
+
   switch (failure.status) {
     case 400: {
       if (AGENT_NOT_FOUND.test(message)) {
@@ -167,4 +183,28 @@ export function mapAtomsError(failure: HttpFailure): AgentReleaseError | undefin
       }
       return new UnexpectedResponseError(`${what}: unexpected HTTP ${failure.status}${suffix}`, base);
   }
+}
+
+/** Whether `error` is an agent-release error with this `code`. */
+export function isErrorCode(error: unknown, code: AgentReleaseError['code']): boolean {
+  return isAgentReleaseError(error) && error.code === code;
+}
+
+/** The Atoms `error_type` an error was mapped from (`details.errorType`), if any. */
+export function errorTypeOfError(error: unknown): string | undefined {
+  if (!isAgentReleaseError(error)) return undefined;
+  const type = error.details?.errorType;
+  return typeof type === 'string' ? type : undefined;
+}
+
+/**
+ * A write whose answer was lost: the request reached Atoms and may have been applied (dropped
+ * connection, deadline, 5xx). Re-sending it blindly could publish twice; reconcile first.
+ */
+export function isLostWrite(error: unknown): error is ProviderUnavailableError {
+  return (
+    isAgentReleaseError(error) &&
+    error.code === 'PROVIDER_UNAVAILABLE' &&
+    (error as ProviderUnavailableError).mayHaveTakenEffect
+  );
 }

@@ -1,7 +1,8 @@
 /**
- * Pure mapping between the provider-neutral port and Atoms v1 shapes: input validation of
- * `AgentChanges`, the `DraftConfigRequest` body an edit sends, the publish body, and
- * `AgentVersion` → `VersionInfo`. No I/O here; the strategy calls these around its requests.
+ * Pure mapping between the provider-neutral port and Atoms shapes: input validation of
+ * `AgentChanges`, the `DraftConfigRequest` body an edit sends (v1 `PATCH .../config` and v2
+ * `PUT .../draft` take the same fields), the publish body, and `AgentVersion` → `VersionInfo`.
+ * No I/O here; the strategies call these around their requests.
  */
 import {
   type AgentChanges,
@@ -31,8 +32,13 @@ export interface AtomsChangeSet {
   instructions?: string | undefined;
   firstMessage?: string | undefined;
   slmModel?: AtomsSlmModel | undefined;
-  /** Validated `providerOptions.atoms` (a partial `DraftConfigRequest`). */
+  /** Validated `providerOptions.atoms` (a partial `DraftConfigRequest`), without `expectedRevision`. */
   config: AtomsDraftConfig;
+  /**
+   * `providerOptions.atoms.expectedRevision`: the draft revision the edit is based on; `null`
+   * means "send none" (last write wins); `undefined` lets the adapter use the revision it read.
+   */
+  expectedRevision?: number | null | undefined;
 }
 
 /** The kind of agent, which decides where `instructions` go. */
@@ -73,6 +79,7 @@ export function parseAtomsChanges(changes: unknown): AtomsChangeSet {
 
   const rawOptions = neutral.providerOptions?.atoms as Record<string, unknown> | undefined;
   let config: AtomsDraftConfig = {};
+  let expectedRevision: number | null | undefined;
   if (rawOptions !== undefined) {
     // Agent metadata is a different endpoint (PATCH /agent/{id}); a draft would reject or ignore it.
     const metadata = ATOMS_METADATA_FIELDS.filter((field) => field in rawOptions);
@@ -85,7 +92,11 @@ export function parseAtomsChanges(changes: unknown): AtomsChangeSet {
         })),
       );
     }
-    config = parseInput(atomsProviderOptionsSchema, rawOptions, OPTIONS_PATH, ATOMS_PROVIDER);
+    const parsed = parseInput(atomsProviderOptionsSchema, rawOptions, OPTIONS_PATH, ATOMS_PROVIDER);
+    // `expectedRevision` steers the write; it is not a config field of the draft.
+    const { expectedRevision: revision, ...rest } = parsed;
+    config = rest as AtomsDraftConfig;
+    expectedRevision = revision;
   }
 
   // The same Atoms field from two places has no obvious winner: refuse rather than guess.
@@ -122,6 +133,7 @@ export function parseAtomsChanges(changes: unknown): AtomsChangeSet {
     ...(neutral.firstMessage !== undefined ? { firstMessage: neutral.firstMessage } : {}),
     ...(slmModel !== undefined ? { slmModel } : {}),
     config,
+    ...(expectedRevision !== undefined ? { expectedRevision } : {}),
   };
 }
 

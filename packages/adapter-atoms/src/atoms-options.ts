@@ -11,8 +11,9 @@ import {
 } from '@agent-release/core';
 import { z } from 'zod';
 import { ATOMS_PROVIDER } from './atoms-ids.js';
+import type { AtomsApiGenerationOption } from './atoms-strategy.js';
 
-/** Atoms' production API base URL (v1 agent versioning endpoints live under it). */
+/** Atoms' production API base URL (the v1 and v2 agent versioning endpoints live under it). */
 export const ATOMS_DEFAULT_BASE_URL = 'https://api.smallest.ai/atoms/v1';
 
 /** How `activate` waits for the post-publish security check. */
@@ -48,8 +49,18 @@ export interface AtomsReleaserOptions {
   timeoutMs?: number | undefined;
   /** Retry policy overrides for 429/502/503/504 and network errors, or `false` for none. */
   retry?: Partial<RetryPolicy> | false | undefined;
-  /** Security-check waiting; see {@link DEFAULT_SECURITY_CHECK}. */
+  /**
+   * Security-check waiting; see {@link DEFAULT_SECURITY_CHECK}. Under v2 the same delays and
+   * deadline apply to waiting for a publish's scan.
+   */
   securityCheck?: AtomsSecurityCheckOptions | undefined;
+  /**
+   * Which Atoms versioning API to speak. `'auto'` (default): v1, switching an agent to the v2
+   * branch model when one of its v1 calls answers `409 versioning_v2_migration_required`
+   * (remembered per agent). `'v1'`: drafts + versions only (that 409 is a
+   * `MigrationRequiredError`). `'v2'`: branches + revisions only.
+   */
+  apiGeneration?: AtomsApiGenerationOption | undefined;
   /** Structured logger (pino-compatible). Default: silent. */
   logger?: Logger | undefined;
   /** Time source for waits and retries; inject a manual clock in tests. */
@@ -88,6 +99,7 @@ export const atomsReleaserOptionsSchema = z.strictObject({
   timeoutMs: positiveMs.optional(),
   retry: retrySchema.optional(),
   securityCheck: securityCheckSchema,
+  apiGeneration: z.enum(['v1', 'v2', 'auto'], "must be 'v1', 'v2' or 'auto'").optional(),
   logger: z
     .custom<Logger>(
       (v) =>
@@ -112,11 +124,12 @@ export const atomsReleaserOptionsSchema = z.strictObject({
   random: fn.optional(),
 });
 
-/** Options after validation, with the security-check defaults applied. */
+/** Options after validation, with the defaults applied. */
 export interface ResolvedAtomsReleaserOptions
-  extends Omit<AtomsReleaserOptions, 'securityCheck' | 'baseUrl'> {
+  extends Omit<AtomsReleaserOptions, 'securityCheck' | 'baseUrl' | 'apiGeneration'> {
   baseUrl: string;
   securityCheck: Readonly<Required<AtomsSecurityCheckOptions>>;
+  apiGeneration: AtomsApiGenerationOption;
 }
 
 /**
@@ -150,5 +163,6 @@ export function resolveAtomsReleaserOptions(options: unknown): ResolvedAtomsRele
     ...o,
     baseUrl: o.baseUrl ?? ATOMS_DEFAULT_BASE_URL,
     securityCheck: Object.freeze(securityCheck),
+    apiGeneration: o.apiGeneration ?? 'auto',
   };
 }

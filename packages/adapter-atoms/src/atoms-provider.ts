@@ -12,14 +12,18 @@ import {
 } from '@agent-release/core';
 import type { ContainerModule } from 'inversify';
 import { mapAtomsError } from './atoms-errors.js';
+import { AtomsGenerationRouter } from './atoms-generation.js';
 import { ATOMS_PROVIDER } from './atoms-ids.js';
 import { type AtomsReleaserOptions, resolveAtomsReleaserOptions } from './atoms-options.js';
 import { AtomsReleaser } from './atoms-releaser.js';
+import type { AtomsLifecycleStrategy } from './atoms-strategy.js';
 import { AtomsV1Strategy } from './atoms-v1-strategy.js';
+import { AtomsV2Strategy } from './atoms-v2-strategy.js';
 
 /**
  * Creates an Atoms releaser. Options are validated here, so a bad configuration fails before any
- * request.
+ * request. `apiGeneration` picks the strategy: v1, v2, or (default `'auto'`) the router that
+ * switches an agent to v2 when Atoms says it migrated.
  * @throws ConfigurationError for invalid options, a missing API key, or an http base URL that is
  *   not loopback.
  * @example
@@ -42,9 +46,17 @@ export function createAtomsReleaser(options: AtomsReleaserOptions): AtomsRelease
     clock,
     random,
   });
-  return new AtomsReleaser(
-    new AtomsV1Strategy({ http, logger, clock, random, securityCheck: o.securityCheck }),
-  );
+  const deps = { http, logger, clock, random, securityCheck: o.securityCheck };
+  let strategy: AtomsLifecycleStrategy;
+  if (o.apiGeneration === 'v1') strategy = new AtomsV1Strategy(deps);
+  else if (o.apiGeneration === 'v2') strategy = new AtomsV2Strategy(deps);
+  else
+    strategy = new AtomsGenerationRouter({
+      v1: new AtomsV1Strategy(deps),
+      v2: new AtomsV2Strategy(deps),
+      logger,
+    });
+  return new AtomsReleaser(strategy);
 }
 
 /** Process-wide defaults a DI module applies to every tenant's releaser (not per-tenant data). */
@@ -52,7 +64,7 @@ export type AtomsModuleDefaults = Pick<AtomsReleaserOptions, 'logger' | 'clock' 
 
 /**
  * Builds a releaser from a tenant's config: `apiKey`, `baseUrl`, and `options` holding the other
- * {@link AtomsReleaserOptions} (`timeoutMs`, `retry`, `securityCheck`).
+ * {@link AtomsReleaserOptions} (`timeoutMs`, `retry`, `securityCheck`, `apiGeneration`).
  * @throws ConfigurationError when the config is not for Atoms or its options are invalid.
  */
 export function atomsReleaserFactory(
@@ -77,7 +89,11 @@ export function atomsReleaserFactory(
  * `'atoms'`, with `defaults` (e.g. your logger) applied to every releaser it builds.
  */
 export function createAtomsModule(defaults: AtomsModuleDefaults = {}): ContainerModule {
-  return releaserModule(ATOMS_PROVIDER, (config) => atomsReleaserFactory(config, defaults));
+  // The container's logger (`TOKENS.Logger`, handed over as `deps.logger`) unless `defaults` or
+  // the tenant's options name their own.
+  return releaserModule(ATOMS_PROVIDER, (config, deps) =>
+    atomsReleaserFactory(config, { ...defaults, logger: defaults.logger ?? deps?.logger }),
+  );
 }
 
 /**

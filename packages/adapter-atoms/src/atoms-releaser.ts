@@ -1,6 +1,7 @@
 /**
  * The `AgentReleaser` port for Atoms. It validates every input before any request, then
- * delegates the lifecycle to the strategy for the account's API generation (v1 today).
+ * delegates the lifecycle to the strategy for the configured API generation: v1, v2, or `auto`
+ * (v1 until an agent's v1 call says it migrated to the v2 branch model, then v2 for that agent).
  */
 import {
   type ActivateOptions,
@@ -19,23 +20,21 @@ import {
   type VersionInfo,
 } from '@agent-release/core';
 import { z } from 'zod';
-import { ATOMS_PROVIDER, parseAgentId, parseDraftId, parseVersionId } from './atoms-ids.js';
+import { atomsCapabilitiesOf } from './atoms-capabilities.js';
+import {
+  ATOMS_PROVIDER,
+  atomsObjectIdSchema,
+  parseAgentId,
+  parseDraftId,
+  parseVersionId,
+} from './atoms-ids.js';
 import { atomsListVersionsOptionsSchema, parseAtomsChanges, toPublishBody } from './atoms-mapping.js';
-import type { AtomsApiGeneration, AtomsLifecycleStrategy, AtomsVersionPage } from './atoms-strategy.js';
-
-/**
- * How Atoms (v1) behaves: a published version goes live only through an explicit activate,
- * which the post-publish security check gates; many drafts per agent; full version history;
- * rollback by re-activating an older version; the agent names its active version.
- */
-export const ATOMS_CAPABILITIES: ReleaserCapabilities = Object.freeze({
-  activation: 'explicit',
-  publishGate: 'security-check',
-  drafts: 'many',
-  versionHistory: true,
-  rollback: 'reactivate',
-  confirmsActiveVersion: true,
-});
+import type {
+  AtomsApiGeneration,
+  AtomsApiGenerationOption,
+  AtomsLifecycleStrategy,
+  AtomsVersionPage,
+} from './atoms-strategy.js';
 
 /** Options of {@link AtomsReleaser.listVersions}. */
 export interface ListVersionsOptions {
@@ -48,19 +47,54 @@ export interface ListVersionsOptions {
 
 const maxWaitSchema = z.int('must be an integer number of ms').nonnegative('must not be negative').optional();
 
+// `DraftRef.meta` as this adapter writes it (other keys are ignored). A draft from elsewhere
+// without meta still works: the strategy then finds its way from the ids.
+const draftMetaSchema = z
+  .object({
+    apiGeneration: z.enum(['v1', 'v2'], "must be 'v1' or 'v2'").optional(),
+    branchId: atomsObjectIdSchema.optional(),
+    edited: z.boolean('must be a boolean').optional(),
+  })
+  .optional();
+
 /** The Atoms implementation of {@link AgentReleaser}; build it with `createAtomsReleaser`. */
 export class AtomsReleaser implements AgentReleaser {
   readonly provider = ATOMS_PROVIDER;
-  readonly capabilities: ReleaserCapabilities = ATOMS_CAPABILITIES;
   readonly #strategy: AtomsLifecycleStrategy;
 
   constructor(strategy: AtomsLifecycleStrategy) {
     this.#strategy = strategy;
   }
 
-  /** The Atoms API generation this releaser speaks. */
-  get apiGeneration(): AtomsApiGeneration {
+  /** The configured API generation: `'v1'`, `'v2'` or `'auto'`. */
+  get apiGeneration(): AtomsApiGenerationOption {
     return this.#strategy.generation;
+  }
+
+  /**
+   * How this releaser behaves (`ATOMS_CAPABILITIES` for v1, `ATOMS_V2_CAPABILITIES` for v2).
+   * With `apiGeneration: 'auto'` it reports v1 until any agent was found on v2, then v2: Atoms
+   * migrates whole accounts, and a releaser serves one account. Per-agent truth:
+   * {@link AtomsReleaser.capabilitiesFor}. `release()` does not depend on the difference: it
+   * reads `isActive` of each published version and `confirmsActiveVersion` (true for both).
+   */
+  get capabilities(): ReleaserCapabilities {
+    return atomsCapabilitiesOf(this.#strategy.currentGeneration);
+  }
+
+  /**
+   * The generation the next call for this agent uses: fixed for `'v1'`/`'v2'`; with `'auto'`,
+   * `'v2'` once one of the agent's v1 calls answered `409 versioning_v2_migration_required`,
+   * else `'v1'`. Sends nothing.
+   * @throws ValidationError for a malformed agent id.
+   */
+  generationOf(agentId: string): AtomsApiGeneration {
+    return this.#strategy.generationOf(parseAgentId(agentId));
+  }
+
+  /** The capabilities that apply to this agent (by {@link AtomsReleaser.generationOf}). Sends nothing. */
+  capabilitiesFor(agentId: string): ReleaserCapabilities {
+    return atomsCapabilitiesOf(this.generationOf(agentId));
   }
 
   /**
@@ -78,8 +112,12 @@ export class AtomsReleaser implements AgentReleaser {
   }
 
   /**
-   * Forks a draft from the active version (or uses `opts.draftId`) and PATCHes the mapped config.
-   * `instructions` keep the agent's existing tools. Nothing that maps to Atoms → no PATCH.
+   * v1: forks a draft from the active version (or uses `opts.draftId`) and PATCHes the mapped
+   * config. v2: `PUT`s the mapped config into the live branch's draft (or, with `opts.draftId`,
+   * the draft of the branch it names: a branch id or its open draft's id), with
+   * `expectedRevision`. `instructions` keep the agent's existing tools. Nothing that maps to
+   * Atoms → no write.
+   * @throws DraftConflictError when the draft changed since the revision the edit was based on.
    */
   async editDraft(agentId: string, changes: AgentChanges, opts: EditDraftOptions = {}): Promise<DraftRef> {
     const id = parseAgentId(agentId);
@@ -90,8 +128,13 @@ export class AtomsReleaser implements AgentReleaser {
   }
 
   /**
-   * Publishes the draft as a new, inactive version, or discards it and returns `unchanged` when
-   * it does not differ from its source. Publishes at most once even when an answer is lost.
+   * v1: publishes the draft as a new, inactive version. v2: commits the branch's draft as a new
+   * revision, waiting for its security scan; on the live branch it is live at once
+   * (`version.isActive: true`). Either way: `unchanged` (and the draft discarded) when it does not
+   * differ from its base, and at most one version even when an answer is lost.
+   * @throws SecurityCheckFailedError (v2 scan failed), SecurityCheckTimeoutError (v2 scan too
+   *   slow: the publish is cancelled), ConfigFreezeError (423), AbortedError (v2: the publish is
+   *   cancelled).
    */
   async publish(draft: DraftRef, opts: PublishOptions = {}): Promise<PublishOutcome> {
     if (typeof draft !== 'object' || draft === null || draft.provider !== ATOMS_PROVIDER) {
@@ -106,14 +149,29 @@ export class AtomsReleaser implements AgentReleaser {
       draft.baseVersionId === undefined
         ? undefined
         : parseVersionId(draft.baseVersionId, 'draft.baseVersionId');
+    const meta = parseInput(draftMetaSchema, draft.meta, 'draft.meta', ATOMS_PROVIDER);
     const body = toPublishBody(opts);
     throwIfAborted(opts.signal, `${ATOMS_PROVIDER} publish`);
-    return this.#strategy.publish({ agentId, draftId, baseVersionId }, body, opts.signal);
+    return this.#strategy.publish(
+      {
+        agentId,
+        draftId,
+        baseVersionId,
+        generation: meta?.apiGeneration,
+        branchId: meta?.branchId,
+        edited: meta?.edited,
+        ref: draft,
+      },
+      body,
+      opts.signal,
+    );
   }
 
   /**
-   * Waits for the version's security check to pass, then activates it. Already active → returned
-   * without a write. `opts.onGateProgress` hears every look at the check (for progress UIs).
+   * v1: waits for the version's security check to pass, then activates it. v2: makes the
+   * revision serve: its branch made live, or (an older revision: rollback) restored as a **new**
+   * head revision, whose `VersionInfo` (new id) is returned. Already live → returned without a
+   * write. `opts.onGateProgress` hears every look at the check (for progress UIs).
    * @throws SecurityCheckFailedError, SecurityCheckTimeoutError, AbortedError
    */
   async activate(agentId: string, versionId: string, opts: ActivateOptions = {}): Promise<VersionInfo> {
@@ -128,14 +186,17 @@ export class AtomsReleaser implements AgentReleaser {
     });
   }
 
-  /** The live version (from the agent's `activeVersionId`), or `null` when it has none. */
+  /**
+   * The live version, or `null` when there is none: v1 the agent's `activeVersionId`, v2 the
+   * live branch's head revision.
+   */
   async getActiveVersion(agentId: string, opts: GetActiveVersionOptions = {}): Promise<VersionInfo | null> {
     const id = parseAgentId(agentId);
     throwIfAborted(opts.signal, `${ATOMS_PROVIDER} getActiveVersion`);
     return this.#strategy.getActiveVersion(id, opts.signal);
   }
 
-  /** One page of the agent's published versions, newest first (Atoms-only). */
+  /** One page of the agent's published versions (v2: the live branch's revisions), newest first (Atoms-only). */
   async listVersions(agentId: string, opts: ListVersionsOptions = {}): Promise<AtomsVersionPage> {
     const id = parseAgentId(agentId);
     const page = parseInput(

@@ -6,15 +6,12 @@
  */
 import {
   AbortedError,
-  type AgentReleaseError,
   type Clock,
   ConflictError,
   type DraftRef,
-  type GateProgress,
   type HttpClient,
   isAgentReleaseError,
   type Logger,
-  type ProviderUnavailableError,
   type PublishGateInfo,
   type PublishOutcome,
   pathOf,
@@ -38,6 +35,7 @@ import {
   patchDraftConfigResponseSchema,
   publishResponseSchema,
 } from './atoms-api.js';
+import { isErrorCode, isLostWrite } from './atoms-errors.js';
 import { ATOMS_PROVIDER, atomsDraftIdSchema } from './atoms-ids.js';
 import {
   type AtomsChangeSet,
@@ -49,7 +47,13 @@ import {
 } from './atoms-mapping.js';
 import type { AtomsSecurityCheckOptions } from './atoms-options.js';
 import { classifyActivateRefusal, gateOf } from './atoms-security-check.js';
-import type { AtomsDraftTarget, AtomsLifecycleStrategy, AtomsVersionPage } from './atoms-strategy.js';
+import type {
+  AtomsActivateOptions,
+  AtomsDraftTarget,
+  AtomsLifecycleStrategy,
+  AtomsVersionPage,
+} from './atoms-strategy.js';
+import { DraftConflictError } from './atoms-v2-errors.js';
 
 /** What the v1 strategy needs; built by `createAtomsReleaser`. */
 export interface AtomsV1StrategyDeps {
@@ -75,25 +79,36 @@ type ReconcileResult =
 const RECONCILE_PAGE_SIZE = 20;
 const RECONCILE_MAX_PAGES = 5;
 
-function isCode(error: unknown, code: AgentReleaseError['code']): boolean {
-  return isAgentReleaseError(error) && error.code === code;
-}
-
 /**
- * A write whose answer was lost: the request reached Atoms and may have been applied (dropped
- * connection, deadline, 5xx). Re-sending it blindly could publish twice.
+ * v1 has no server-side `expectedRevision`, so `providerOptions.atoms.expectedRevision` is checked
+ * here against the `draftRevision` of the draft named by `draftId`, before anything is written:
+ * v1 drafts have no field-level merge, so any difference is a conflict.
  */
-function isLostWrite(error: unknown): error is ProviderUnavailableError {
-  return (
-    isAgentReleaseError(error) &&
-    error.code === 'PROVIDER_UNAVAILABLE' &&
-    (error as ProviderUnavailableError).mayHaveTakenEffect
+function checkExpectedRevision(
+  expected: number | null | undefined,
+  actual: number | undefined,
+  draftId: string,
+): void {
+  if (typeof expected !== 'number' || actual === undefined || expected === actual) return;
+  const where = `draft ${draftId}`;
+  throw new DraftConflictError(
+    expected > actual
+      ? `${ATOMS_PROVIDER} editDraft: expectedRevision ${expected} is not a revision of ${where} (it is at ${actual}). Nothing was written: re-read the draft and apply the change again, or send expectedRevision: null to skip the check.`
+      : `${ATOMS_PROVIDER} editDraft: ${where} was edited since revision ${expected} (it is at ${actual}). Nothing was written: re-read the draft and apply the change again, or send expectedRevision: null to overwrite.`,
+    {
+      provider: ATOMS_PROVIDER,
+      operation: 'editDraft',
+      kind: expected > actual ? 'base-revision-unavailable' : 'concurrent-edit',
+      expectedRevision: expected,
+      latestRevision: actual,
+    },
   );
 }
 
 /** {@link AtomsLifecycleStrategy} over the v1 drafts/versions endpoints. */
 export class AtomsV1Strategy implements AtomsLifecycleStrategy {
   readonly generation = 'v1' as const;
+  readonly currentGeneration = 'v1' as const;
   readonly #http: HttpClient;
   readonly #logger: Logger;
   readonly #clock: Clock;
@@ -106,6 +121,10 @@ export class AtomsV1Strategy implements AtomsLifecycleStrategy {
     this.#clock = deps.clock;
     this.#random = deps.random;
     this.#securityCheck = deps.securityCheck;
+  }
+
+  generationOf(_agentId: string): 'v1' {
+    return 'v1';
   }
 
   // ---- edit --------------------------------------------------------------------------------
@@ -127,8 +146,11 @@ export class AtomsV1Strategy implements AtomsLifecycleStrategy {
       const draft = await this.#getDraft(agentId, draftId, signal);
       baseVersionId = draft.sourceVersionId ?? undefined;
       revision = draft.draftRevision ?? undefined;
+      checkExpectedRevision(changes.expectedRevision, revision, draftId);
       if (needsCurrentConfig(changes)) agent = await this.#getAgent(agentId, { draftId }, signal);
     } else {
+      // A fresh fork has no concurrent editors, so `expectedRevision` has nothing to guard here
+      // (and checking it would stop an 'auto' releaser from reaching the fork that detects v2).
       agent = await this.#getAgent(agentId, {}, signal);
       baseVersionId = agent.activeVersionId ?? agent.versionId ?? undefined;
       if (baseVersionId === undefined) {
@@ -329,7 +351,7 @@ export class AtomsV1Strategy implements AtomsLifecycleStrategy {
         return published(await send(), 'resent');
       } catch (second) {
         // A 404 here means the first POST landed after all (the draft is gone now).
-        if (!isLostWrite(second) && !isCode(second, 'NOT_FOUND')) throw second;
+        if (!isLostWrite(second) && !isErrorCode(second, 'NOT_FOUND')) throw second;
         const again = await this.#reconcilePublish(ctx);
         if (again.kind === 'published') return published(again.version, 'reconciled');
         if (again.kind === 'missing') throw this.#draftVanished(agentId, draftId, second);
@@ -351,7 +373,7 @@ export class AtomsV1Strategy implements AtomsLifecycleStrategy {
       await this.#getDraft(agentId, draftId, signal);
       return { kind: 'draft-open' };
     } catch (error) {
-      if (!isCode(error, 'NOT_FOUND')) throw error;
+      if (!isErrorCode(error, 'NOT_FOUND')) throw error;
     }
     const version = await this.#findVersionPublishedSince(ctx);
     return version ? { kind: 'published', version } : { kind: 'missing' };
@@ -418,8 +440,8 @@ export class AtomsV1Strategy implements AtomsLifecycleStrategy {
     } catch (error) {
       // Housekeeping: an empty draft left behind changes nothing live, so it must not fail an
       // otherwise complete "unchanged" release. Aborts still propagate.
-      if (isCode(error, 'ABORTED')) throw error;
-      if (!isCode(error, 'NOT_FOUND')) {
+      if (isErrorCode(error, 'ABORTED')) throw error;
+      if (!isErrorCode(error, 'NOT_FOUND')) {
         this.#logger.warn('atoms could not discard an empty draft', {
           provider: ATOMS_PROVIDER,
           agentId,
@@ -438,15 +460,7 @@ export class AtomsV1Strategy implements AtomsLifecycleStrategy {
    * `securityCheck` field (the v1 spec has none), polls go straight to the activate call and read
    * its "security check pending" refusal instead.
    */
-  async activate(
-    agentId: string,
-    versionId: string,
-    opts: {
-      signal?: AbortSignal | undefined;
-      maxWaitMs?: number | undefined;
-      onGateProgress?: ((progress: GateProgress) => void) | undefined;
-    },
-  ): Promise<VersionInfo> {
+  async activate(agentId: string, versionId: string, opts: AtomsActivateOptions): Promise<VersionInfo> {
     const { signal } = opts;
     const maxWaitMs = opts.maxWaitMs ?? this.#securityCheck.maxWaitMs;
     let lastStatus: string | undefined;

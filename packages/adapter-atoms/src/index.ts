@@ -1,13 +1,16 @@
 /**
  * @packageDocumentation
- * Smallest AI Atoms (agent versioning v1) implementation of the agent-release port: fork a
- * draft, PATCH its config, publish, wait for the security check, activate.
+ * Smallest AI Atoms implementation of the agent-release port. Versioning v1: fork a draft, PATCH
+ * its config, publish, wait for the security check, activate. Versioning v2 (branch model): PUT
+ * the branch draft, publish (scanned), live on the live branch, restore to roll back.
+ * `apiGeneration: 'auto'` (default) switches per agent when Atoms says it migrated.
  */
 export {
   type AtomsVersionRow,
   atomsSecurityCheckSchema,
   atomsVersionSchema,
 } from './atoms-api.js';
+export { ATOMS_CAPABILITIES, ATOMS_V2_CAPABILITIES, atomsCapabilitiesOf } from './atoms-capabilities.js';
 export {
   ATOMS_GLOBAL_PROMPT_MAX,
   ATOMS_METADATA_FIELDS,
@@ -28,6 +31,11 @@ export {
   atomsToolSchema,
 } from './atoms-config-schema.js';
 export { atomsRetryAfterMs, MIGRATION_ADVICE, MIGRATION_ERROR_TYPE, mapAtomsError } from './atoms-errors.js';
+export {
+  AGENT_GENERATION_MEMORY,
+  AtomsGenerationRouter,
+  type AtomsGenerationRouterDeps,
+} from './atoms-generation.js';
 export { ATOMS_PROVIDER, atomsDraftIdSchema, atomsObjectIdSchema } from './atoms-ids.js';
 export {
   type AtomsChangeSet,
@@ -55,7 +63,7 @@ export {
   createAtomsModule,
   createAtomsReleaser,
 } from './atoms-provider.js';
-export { ATOMS_CAPABILITIES, AtomsReleaser, type ListVersionsOptions } from './atoms-releaser.js';
+export { AtomsReleaser, type ListVersionsOptions } from './atoms-releaser.js';
 export {
   type ActivateRefusal,
   classifyActivateRefusal,
@@ -63,9 +71,29 @@ export {
   normalizeCheckStatus,
 } from './atoms-security-check.js';
 export type {
+  AtomsActivateOptions,
   AtomsApiGeneration,
+  AtomsApiGenerationOption,
   AtomsDraftTarget,
   AtomsLifecycleStrategy,
   AtomsVersionPage,
 } from './atoms-strategy.js';
 export { AtomsV1Strategy, type AtomsV1StrategyDeps } from './atoms-v1-strategy.js';
+export {
+  type AtomsBranchSummaryRow,
+  type AtomsRevisionRow,
+  atomsBranchSchema,
+  atomsBranchSummarySchema,
+  atomsRevisionSchema,
+} from './atoms-v2-api.js';
+export {
+  type AtomsDraftConflictKind,
+  BASE_REVISION_UNAVAILABLE,
+  CONFIG_FREEZE_ERROR_TYPE,
+  ConfigFreezeError,
+  DraftConflictError,
+  PUBLISH_IN_PROGRESS,
+  SECURITY_CHECK_FAILED_ERROR_TYPE,
+} from './atoms-v2-errors.js';
+export { revisionToVersionInfo } from './atoms-v2-mapping.js';
+export { AtomsV2Strategy, type AtomsV2StrategyDeps, NOT_ON_BRANCH_MODEL } from './atoms-v2-strategy.js';

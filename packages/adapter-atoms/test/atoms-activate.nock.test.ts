@@ -217,8 +217,8 @@ describe('activate', () => {
     expect((error as ValidationError).vendorMessage).toBe('Invalid input');
   });
 
-  it('surfaces a v2 migration refusal as MigrationRequiredError', async () => {
-    const { releaser } = makeReleaser();
+  it('surfaces a v2 migration refusal as MigrationRequiredError (apiGeneration v1)', async () => {
+    const { releaser } = makeReleaser({ apiGeneration: 'v1' });
     api().get(versionPath).reply(200, withCheck('passed'));
     api()
       .patch(activatePath)

@@ -350,8 +350,8 @@ describe('atoms against the emulator', () => {
     },
   );
 
-  it('a 409 versioning_v2_migration_required is a MigrationRequiredError telling what to do', async () => {
-    const { emulator, releaser, agentId } = await setup({ migrationRequired: true });
+  it('with apiGeneration v1, a 409 versioning_v2_migration_required is a MigrationRequiredError telling what to do', async () => {
+    const { emulator, releaser, agentId } = await setup({ migrationRequired: true }, { apiGeneration: 'v1' });
 
     const error = await release(releaser, agentId, { instructions: 'v2 account' }).catch((e: unknown) => e);
 

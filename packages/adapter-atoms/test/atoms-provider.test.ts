@@ -5,7 +5,9 @@ import {
   type TenantReleasers,
   TOKENS,
 } from '@agent-release/core';
+import { startAtomsEmulator } from '@agent-release/emulator';
 import { Container } from 'inversify';
+import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import {
   ATOMS_CAPABILITIES,
@@ -19,10 +21,10 @@ import {
 import { captureLogger, KEY } from './fixtures.js';
 
 describe('createAtomsReleaser', () => {
-  it('declares the Atoms capabilities', () => {
+  it('declares the Atoms capabilities (v1 until an agent is found on v2)', () => {
     const releaser = createAtomsReleaser({ apiKey: KEY });
     expect(releaser.provider).toBe('atoms');
-    expect(releaser.apiGeneration).toBe('v1');
+    expect(releaser.apiGeneration).toBe('auto');
     expect(releaser.capabilities).toEqual({
       activation: 'explicit',
       publishGate: 'security-check',
@@ -54,7 +56,8 @@ describe('createAtomsReleaser', () => {
     ['an api key with whitespace', { apiKey: 'sk_a b' }],
     ['plain http to a remote host', { apiKey: KEY, baseUrl: 'http://api.smallest.ai/atoms/v1' }],
     ['a base URL with credentials', { apiKey: KEY, baseUrl: 'https://u:p@api.smallest.ai/atoms/v1' }],
-    ['an unknown option', { apiKey: KEY, apiGeneration: 'v2' }],
+    ['an unknown option', { apiKey: KEY, apiGen: 'v2' }],
+    ['an unknown apiGeneration', { apiKey: KEY, apiGeneration: 'v3' }],
     ['a negative timeout', { apiKey: KEY, timeoutMs: -1 }],
     ['minDelay above maxDelay', { apiKey: KEY, securityCheck: { minDelayMs: 2000, maxDelayMs: 1000 } }],
     ['an unknown securityCheck field', { apiKey: KEY, securityCheck: { delay: 1 } }],
@@ -72,6 +75,9 @@ describe('createAtomsReleaser', () => {
 });
 
 describe('atomsModule (inversify)', () => {
+  // One test talks to an emulator on loopback.
+  nock.enableNetConnect('127.0.0.1');
+
   const tenants = () =>
     new StaticTenantDirectory({
       acme: {
@@ -95,6 +101,36 @@ describe('atomsModule (inversify)', () => {
     expect(releaser).toBeInstanceOf(AtomsReleaser);
     expect(releaser.provider).toBe('atoms');
     await expect(releasers.get('broken')).rejects.toBeInstanceOf(ConfigurationError);
+  });
+
+  it('releasers built by TenantReleasers log through the container logger and take apiGeneration from options', async () => {
+    const emulator = await startAtomsEmulator({ versioning: 'v2' });
+    try {
+      const logger = captureLogger();
+      const container = new Container();
+      container.bind(TOKENS.Logger).toConstantValue(logger);
+      container.bind(TOKENS.TenantDirectory).toConstantValue(
+        new StaticTenantDirectory({
+          acme: {
+            provider: 'atoms',
+            apiKey: emulator.apiKey,
+            baseUrl: emulator.baseUrl,
+            options: { apiGeneration: 'v2' },
+          },
+        }),
+      );
+      await container.load(coreModule, atomsModule);
+      const releaser = (await container
+        .get<TenantReleasers>(TOKENS.TenantReleasers)
+        .get('acme')) as AtomsReleaser;
+      expect(releaser.apiGeneration).toBe('v2');
+
+      const agentId = emulator.state.createAgent({ name: 'di' });
+      await releaser.getActiveVersion(agentId);
+      expect(logger.lines.some((line) => line.includes('http response'))).toBe(true);
+    } finally {
+      await emulator.close();
+    }
   });
 
   it('createAtomsModule applies process-wide defaults such as the logger', async () => {

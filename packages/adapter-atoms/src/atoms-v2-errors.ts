@@ -1,0 +1,185 @@
+/**
+ * Errors of the Atoms v2 branch model and their mapping. v2 adds a machine-readable
+ * `error_type` to 409 and 423 bodies, and a `PUT .../draft` can answer three different 409s
+ * (told apart by `error_type`, then by body shape): the v1 migration refusal (mapped in
+ * `atoms-errors.ts`), a `DraftConflictError` (a concurrent edit of the same fields, possibly in
+ * a lean form with only the conflicting paths) and `base_revision_unavailable`.
+ *
+ * The two classes here extend core's `ConflictError` (code `CONFLICT`), so callers that only
+ * know core still catch them; callers that care get the specifics.
+ */
+import {
+  type AgentReleaseError,
+  type AgentReleaseErrorOptions,
+  ConflictError,
+  extractVendorMessage,
+  type HttpFailure,
+  redact,
+  SecurityCheckFailedError,
+} from '@agent-release/core';
+
+/** `error_type` of the 423 sent during a config-freeze maintenance window. */
+export const CONFIG_FREEZE_ERROR_TYPE = 'config_freeze_active';
+/** The `errors[0]` (or `error_type`) of a 409 for an `expectedRevision` the branch's draft does not have. */
+export const BASE_REVISION_UNAVAILABLE = 'base_revision_unavailable';
+/** `error_type` of a 409 while another publish or restore is in flight on the branch. */
+export const PUBLISH_IN_PROGRESS = 'publish_in_progress';
+/**
+ * `error_type` of the 409 a draft whose scan failed gets when published again unedited. The
+ * digest documents the 409 but not its `error_type`; this is the emulator's choice, and the
+ * wording ("security check failed") is recognised as well.
+ */
+export const SECURITY_CHECK_FAILED_ERROR_TYPE = 'security_check_failed';
+
+/** Why a draft edit conflicted. */
+export type AtomsDraftConflictKind = 'concurrent-edit' | 'base-revision-unavailable';
+
+/**
+ * A draft edit was refused because the draft moved on since the revision it was based on
+ * (`expectedRevision`): someone else changed the same fields (`concurrent-edit`, Atoms'
+ * `DraftConflictError`), or the revision is not one this branch's draft has
+ * (`base-revision-unavailable`, e.g. the draft was published or discarded meanwhile). Nothing was
+ * written. Re-read and re-apply the change (calling `editDraft`/`release` again does), or send
+ * `providerOptions.atoms.expectedRevision: null` to overwrite (last write wins).
+ */
+export class DraftConflictError extends ConflictError {
+  readonly kind: AtomsDraftConflictKind;
+  /** The conflicting fields as `<section>.<field>` paths (concurrent edits only). */
+  readonly conflictPaths: readonly string[];
+  /** The revision the edit was based on, when known. */
+  readonly expectedRevision: number | undefined;
+  /** The draft's latest revision, when Atoms said. */
+  readonly latestRevision: number | undefined;
+
+  constructor(
+    message: string,
+    options: AgentReleaseErrorOptions & {
+      kind: AtomsDraftConflictKind;
+      conflictPaths?: readonly string[] | undefined;
+      expectedRevision?: number | undefined;
+      latestRevision?: number | undefined;
+    },
+  ) {
+    // Retrying the same write cannot succeed; re-reading the draft first can.
+    super(message, { ...options, retryable: false });
+    this.kind = options.kind;
+    // Paths come from the vendor: scrub and bound them like any vendor text.
+    this.conflictPaths = Object.freeze(
+      (options.conflictPaths ?? []).slice(0, 50).map((path) => redact(path).slice(0, 200)),
+    );
+    this.expectedRevision = options.expectedRevision;
+    this.latestRevision = options.latestRevision;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return {
+      ...super.toJSON(),
+      kind: this.kind,
+      conflictPaths: this.conflictPaths,
+      expectedRevision: this.expectedRevision,
+      latestRevision: this.latestRevision,
+    };
+  }
+}
+
+/**
+ * Atoms refused a write with `423 config_freeze_active`: a config-freeze maintenance window is on
+ * (or the resource is briefly locked by another write). Reads still work; nothing was written.
+ * Retryable: try again after the window (`retryAfterMs` when Atoms said how long).
+ */
+export class ConfigFreezeError extends ConflictError {
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, options: AgentReleaseErrorOptions & { retryAfterMs?: number | undefined }) {
+    super(message, { ...options, retryable: true });
+    this.retryAfterMs = options.retryAfterMs;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), retryAfterMs: this.retryAfterMs };
+  }
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+function stringsOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function intOf(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) ? value : undefined;
+}
+
+// The lean DraftConflictError lists `<section>.<field>` paths and nothing else.
+const LEAF_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$/;
+
+/**
+ * Maps the v2-specific failures (423, and the 409s that are not the migration refusal) to typed
+ * errors, or returns `undefined` for everything else. `base` carries provider, status, vendor
+ * message, operation and details; `retryAfterMs` is the wait Atoms asked for, if any.
+ */
+export function mapAtomsV2Failure(
+  failure: HttpFailure,
+  errorType: string | undefined,
+  base: AgentReleaseErrorOptions,
+  retryAfterMs: number | undefined,
+): AgentReleaseError | undefined {
+  const what = `${failure.provider} ${failure.operation}`;
+  const vendorMessage = extractVendorMessage(failure.body);
+  const suffix = vendorMessage ? `: ${vendorMessage}` : '';
+
+  if (failure.status === 423 || errorType === CONFIG_FREEZE_ERROR_TYPE) {
+    return new ConfigFreezeError(
+      `${what}: Atoms refused the write with ${failure.status} ${errorType ?? CONFIG_FREEZE_ERROR_TYPE} (a config-freeze maintenance window, or the agent is briefly locked by another write)${suffix}. Nothing was written; reads still work. Retry after the window${retryAfterMs !== undefined ? ` (Atoms asked for ${Math.ceil(retryAfterMs / 1000)} s)` : ''}.`,
+      { ...base, retryAfterMs },
+    );
+  }
+  if (failure.status !== 409) return undefined;
+
+  const body = record(failure.body);
+  const errors = stringsOf(body?.errors);
+  if (errorType === BASE_REVISION_UNAVAILABLE || errors[0] === BASE_REVISION_UNAVAILABLE) {
+    return new DraftConflictError(
+      `${what}: the draft edit was based on a draft revision this branch's draft does not have (409 ${BASE_REVISION_UNAVAILABLE}); the draft was probably published, discarded or reopened meanwhile. Nothing was written: re-read the branch and apply the change again (calling editDraft or release again does).`,
+      { ...base, kind: 'base-revision-unavailable' },
+    );
+  }
+  const conflict = record(record(body?.data)?.conflict);
+  const lean =
+    errorType === undefined &&
+    failure.operation === 'putDraft' &&
+    errors.length > 0 &&
+    errors.every((e) => LEAF_PATH.test(e));
+  if (conflict !== undefined || lean) {
+    const expectedRevision = intOf(conflict?.expectedRevision);
+    const latestRevision = intOf(conflict?.latestRevision);
+    const revisions =
+      expectedRevision !== undefined
+        ? ` since revision ${expectedRevision}${latestRevision !== undefined ? ` (the draft is at ${latestRevision} now)` : ''}`
+        : '';
+    return new DraftConflictError(
+      `${what}: someone else changed ${errors.length > 0 ? errors.slice(0, 5).join(', ') : 'the same fields'} in this branch's draft${revisions} (409 DraftConflictError). Nothing was written: re-read the draft and apply the change again (calling editDraft or release again does), or send providerOptions.atoms.expectedRevision: null to overwrite their edit.`,
+      { ...base, kind: 'concurrent-edit', conflictPaths: errors, expectedRevision, latestRevision },
+    );
+  }
+  if (
+    errorType === SECURITY_CHECK_FAILED_ERROR_TYPE ||
+    (failure.operation === 'publish' && /security[\s_-]*(check|scan)[^.]*fail/i.test(vendorMessage ?? ''))
+  ) {
+    return new SecurityCheckFailedError(
+      `${what}: the branch's draft failed its security scan, so Atoms refuses to publish it unchanged (409)${suffix}. Change the draft (release again with a fixed configuration) or discard it.`,
+      { ...base, checkStatus: 'failed', ...(vendorMessage !== undefined ? { reason: vendorMessage } : {}) },
+    );
+  }
+  if (errorType === PUBLISH_IN_PROGRESS) {
+    return new ConflictError(
+      `${what}: another publish or restore is in flight on this branch (409 ${PUBLISH_IN_PROGRESS})${suffix}. Only one runs at a time; retry when it has finished.`,
+      { ...base, retryable: true },
+    );
+  }
+  return undefined;
+}
