@@ -8,18 +8,15 @@
  */
 import {
   type AgentReleaseError,
-  AuthenticationError,
-  ConflictError,
+  defaultErrorFor,
   extractVendorMessage,
   type HttpFailure,
   isAgentReleaseError,
   MigrationRequiredError,
   NotFoundError,
   PermissionError,
-  ProviderUnavailableError,
+  type ProviderUnavailableError,
   parseRetryAfter,
-  RateLimitedError,
-  UnexpectedResponseError,
   ValidationError,
 } from '@agent-release/core';
 import { mapAtomsV2Failure } from './atoms-v2-errors.js';
@@ -92,9 +89,8 @@ function permissionHint(failure: HttpFailure, message: string): string | undefin
 }
 
 /**
- * Maps a non-2xx Atoms response to a typed error (the same classes as core's `defaultErrorFor`,
- * plus Atoms' special cases). Every error carries the vendor's message and, when sent, the `x-request-id`
- * Atoms support asks for.
+ * Maps a non-2xx Atoms response to a typed error: Atoms' special cases here, everything else
+ * through core's `defaultErrorFor` (which also records the `x-request-id` Atoms support asks for).
  */
 export function mapAtomsError(failure: HttpFailure): AgentReleaseError | undefined {
   const vendorMessage = extractVendorMessage(failure.body);
@@ -137,52 +133,29 @@ export function mapAtomsError(failure: HttpFailure): AgentReleaseError | undefin
   );
   if (v2 !== undefined) return v2;
 
-  switch (failure.status) {
-    case 400: {
-      if (AGENT_NOT_FOUND.test(message)) {
-        return new NotFoundError(
-          `${what}: the agent does not exist or is not visible to this API key${suffix}`,
-          base,
-        );
-      }
-      const planGated = /upgrade/i.test(message) && /plan/i.test(message);
-      return new ValidationError(
-        `${what} was rejected as invalid${suffix}${planGated ? ' (the feature is plan-gated: it needs a higher Atoms plan)' : ''}`,
-        planGated ? { ...base, details: { ...details, planGated: true } } : base,
-      );
-    }
-    case 401:
-      return new AuthenticationError(`${what}: the API key was rejected (401)${suffix}`, base);
-    case 403: {
-      const hint = permissionHint(failure, message);
-      return new PermissionError(
-        `${what}: the API key may not do this (403)${suffix}${hint ? ` (${hint})` : ''}`,
-        base,
-      );
-    }
-    case 404:
-      return new NotFoundError(`${what}: not found (404)${suffix}`, base);
-    case 409:
-      return new ConflictError(`${what}: conflict (409)${suffix}`, base);
-    case 429:
-      return new RateLimitedError(`${what}: rate limited (429)${suffix}`, {
-        ...base,
-        retryAfterMs: atomsRetryAfterMs(failure),
-      });
-    default:
-      if (failure.status >= 500) {
-        return new ProviderUnavailableError(
-          `${what}: ${failure.provider} answered ${failure.status}${suffix}`,
-          {
-            ...base,
-            reason: 'server-error',
-            // A 5xx after a write says nothing about whether the write was applied.
-            mayHaveTakenEffect: failure.method !== 'GET' && failure.method !== 'HEAD',
-          },
-        );
-      }
-      return new UnexpectedResponseError(`${what}: unexpected HTTP ${failure.status}${suffix}`, base);
+  if (failure.status === 400 && AGENT_NOT_FOUND.test(message)) {
+    return new NotFoundError(
+      `${what}: the agent does not exist or is not visible to this API key${suffix}`,
+      base,
+    );
   }
+  if (failure.status === 400 && /upgrade/i.test(message) && /plan/i.test(message)) {
+    return new ValidationError(
+      `${what} was rejected as invalid${suffix} (the feature is plan-gated: it needs a higher Atoms plan)`,
+      { ...base, details: { ...details, planGated: true } },
+    );
+  }
+  if (failure.status === 403) {
+    const hint = permissionHint(failure, message);
+    return new PermissionError(
+      `${what}: the API key may not do this (403)${suffix}${hint ? ` (${hint})` : ''}`,
+      base,
+    );
+  }
+  return defaultErrorFor(failure, {
+    details: errorType !== undefined ? { errorType } : undefined,
+    retryAfterMs: failure.status === 429 ? atomsRetryAfterMs(failure) : undefined,
+  });
 }
 
 /** Whether `error` is an agent-release error with this `code`. */

@@ -65,6 +65,7 @@ export {
   resolveRetryPolicy,
 } from './http/retry-policy.js';
 export {
+  type DefaultErrorExtras,
   defaultErrorFor,
   type ErrorMapper,
   extractVendorMessage,

@@ -64,14 +64,31 @@ export function retryAfterFromHeaders(failure: HttpFailure): number | undefined 
   return parseRetryAfter(failure.headers['retry-after'], failure.now);
 }
 
-/** The generic status → error mapping every adapter starts from. */
-export function defaultErrorFor(failure: HttpFailure): AgentReleaseError {
+/** What an adapter may add to {@link defaultErrorFor}'s mapping. */
+export interface DefaultErrorExtras {
+  /** Extra JSON-safe facts for `error.details` (e.g. a vendor `error_type`). */
+  details?: Record<string, unknown> | undefined;
+  /** The wait a 429 asks for when the vendor says it somewhere other than `Retry-After`. */
+  retryAfterMs?: number | undefined;
+}
+
+/**
+ * The generic status → error mapping every adapter starts from. `details.requestId` carries the
+ * vendor's `x-request-id`, which support desks ask for.
+ */
+export function defaultErrorFor(failure: HttpFailure, extras: DefaultErrorExtras = {}): AgentReleaseError {
   const vendorMessage = extractVendorMessage(failure.body);
+  const requestId = failure.headers['x-request-id'];
+  const details =
+    requestId !== undefined || extras.details !== undefined
+      ? { ...(requestId !== undefined ? { requestId } : {}), ...extras.details }
+      : undefined;
   const base = {
     provider: failure.provider,
     status: failure.status,
     vendorMessage,
     operation: failure.operation,
+    details,
   };
   const suffix = vendorMessage ? `: ${vendorMessage}` : '';
   const what = `${failure.provider} ${failure.operation}`;
@@ -90,7 +107,7 @@ export function defaultErrorFor(failure: HttpFailure): AgentReleaseError {
     case 429:
       return new RateLimitedError(`${what}: rate limited (429)${suffix}`, {
         ...base,
-        retryAfterMs: retryAfterFromHeaders(failure),
+        retryAfterMs: extras.retryAfterMs ?? retryAfterFromHeaders(failure),
       });
     default:
       if (failure.status >= 500) {
