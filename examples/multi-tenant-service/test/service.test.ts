@@ -205,7 +205,7 @@ describe('POST /tenants/:tenantId/agents/:agentId/releases', () => {
     expect(res.json()).toMatchObject({ code: 'PERMISSION', provider: 'langdock' });
   });
 
-  it('409 for a vendor conflict (Atoms account migrated to versioning v2)', async () => {
+  it('409 when Atoms demands the v2 migration for an agent that has no branch to switch to', async () => {
     const agentId = newAtomsAgent();
     atoms.faults.add({
       method: 'POST',
