@@ -1,0 +1,119 @@
+/**
+ * `pnpm bench`: runs every benchmark, prints the tables and the target verdicts, and writes
+ * `bench/results.json`.
+ *
+ *   node dist/run.js                    everything, full run counts (~4–5 min on 2 cores)
+ *   node dist/run.js --only=ttl,fleet   a subset: ttl, requests, overhead, fleet, cold
+ *   BENCH_QUICK=1 node dist/run.js      fewer runs and a smaller fleet (a smoke run, not for docs)
+ *   BENCH_FLEET_CHECK_MS=6000 ...       the fleet with a real Atoms security-check duration
+ *
+ * Benchmarks run one after another, never concurrently, so none steals CPU from another.
+ * A failing benchmark is reported and the others still run; the exit code is then 1.
+ */
+import { loadavg } from 'node:os';
+import { measureClientOverhead } from './client-overhead.js';
+import { measureColdStart } from './cold-start.js';
+import { measureFleet } from './fleet.js';
+import { type BenchResults, machine, render, verdicts, writeResults } from './report.js';
+import { measureRequestsPerRelease } from './requests-per-release.js';
+import { nowMs } from './stats.js';
+import { measureTimeToLive } from './time-to-live.js';
+
+const ALL = ['ttl', 'requests', 'overhead', 'fleet', 'cold'] as const;
+type Section = (typeof ALL)[number];
+
+function parseArgs(argv: string[]): { only: Set<Section>; quick: boolean } {
+  const quick = argv.includes('--quick') || ['1', 'true'].includes(process.env.BENCH_QUICK ?? '');
+  const onlyArg =
+    argv.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? process.env.BENCH_ONLY;
+  const only = new Set<Section>();
+  for (const name of (onlyArg ?? ALL.join(','))
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
+    if (!(ALL as readonly string[]).includes(name)) {
+      throw new Error(`Unknown benchmark "${name}"; choose from ${ALL.join(', ')}`);
+    }
+    only.add(name as Section);
+  }
+  return { only, quick };
+}
+
+const { only, quick } = parseArgs(process.argv.slice(2));
+
+// Run counts, stated in the report next to each table.
+const plan = quick
+  ? {
+      ttl: { checkMs: [1000, 3000, 6000, 9000], runs: 1 },
+      requests: { runs: 2, checkMs: 6000 },
+      overhead: { calls: 500, warmup: 100, rounds: 1 },
+      fleet: { agents: 200, tenants: 20 },
+      cold: { samples: 3, memorySamples: 1, tenants: 1000 },
+    }
+  : {
+      ttl: { checkMs: [1000, 3000, 6000, 9000], runs: 5 },
+      requests: { runs: 5, checkMs: 6000 },
+      overhead: { calls: 2000, warmup: 300, rounds: 5 },
+      fleet: { agents: 1000, tenants: 100 },
+      cold: { samples: 7, memorySamples: 3, tenants: 1000 },
+    };
+
+const startedAt = new Date().toISOString();
+const t0 = nowMs();
+const results: Omit<BenchResults, 'targets' | 'durationS'> = {
+  startedAt,
+  quick,
+  machine: machine(),
+  runCounts: {
+    timeToLive: `${plan.ttl.runs} run(s) per check duration, library and recipe side by side, median (min–max)`,
+    requests: `${plan.requests.runs} releases per vendor, median (min–max)`,
+    overhead: `${plan.overhead.calls} calls × ${plan.overhead.rounds} round(s) after ${plan.overhead.warmup} warm-up calls, median of per-round ratios`,
+    fleet: `1 run of ${plan.fleet.agents} releases`,
+    coldStart: `${plan.cold.samples} cold samples after 1 discarded, ${plan.cold.memorySamples} memory sample(s)`,
+  },
+};
+let failed = false;
+
+async function section<T>(name: Section, title: string, measure: () => Promise<T>): Promise<T | undefined> {
+  if (!only.has(name)) return undefined;
+  const started = nowMs();
+  process.stderr.write(`[bench] ${title} ...\n`);
+  try {
+    const value = await measure();
+    process.stderr.write(`[bench] ${title} done in ${Math.round((nowMs() - started) / 1000)} s\n`);
+    return value;
+  } catch (error) {
+    failed = true;
+    process.stderr.write(
+      `[bench] ${title} FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    return undefined;
+  }
+}
+
+results.timeToLive = await section('ttl', 'time to live', () => measureTimeToLive(plan.ttl));
+results.requests = await section('requests', 'requests per release', () =>
+  measureRequestsPerRelease(plan.requests),
+);
+results.overhead = await section('overhead', 'client overhead', () => measureClientOverhead(plan.overhead));
+results.fleet = await section('fleet', 'fleet', () =>
+  measureFleet({
+    ...plan.fleet,
+    concurrency: 32,
+    requestsPerSecondPerKey: 100,
+    latencyMs: 20,
+    checkMs: Number(process.env.BENCH_FLEET_CHECK_MS ?? 0),
+  }),
+);
+results.coldStart = await section('cold', 'cold start and memory', () => measureColdStart(plan.cold));
+
+results.machine.loadAverage.end = Math.round((loadavg()[0] ?? 0) * 100) / 100;
+const complete: BenchResults = {
+  ...results,
+  durationS: (nowMs() - t0) / 1000,
+  targets: verdicts(results),
+};
+process.stdout.write(render(complete));
+const path = writeResults(complete);
+process.stdout.write(`\nresults written to ${path}\n`);
+if (failed) process.exitCode = 1;
