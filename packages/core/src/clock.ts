@@ -16,7 +16,10 @@ export function throwIfAborted(signal: AbortSignal | undefined, what = 'The oper
   if (signal?.aborted) throw new AbortedError(`${what} was aborted`);
 }
 
-/** The real clock: `Date.now()` and an abortable, unref'd `setTimeout`. */
+/**
+ * The real clock: `Date.now()` and an abortable `setTimeout`. The timer keeps the process alive
+ * on purpose: a release waiting for a security check must not be cut short by an idle event loop.
+ */
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep(ms, signal) {

@@ -154,7 +154,12 @@ export class ValidationError extends AgentReleaseError {
   readonly issues: readonly ValidationIssue[];
   constructor(message: string, options: AgentReleaseErrorOptions & { issues?: ValidationIssue[] } = {}) {
     super('VALIDATION', message, { ...options, retryable: false });
-    this.issues = options.issues ?? [];
+    // zod names unknown keys and record keys in paths and messages: a caller who put a key where
+    // a field name goes would otherwise get it back here.
+    this.issues = (options.issues ?? []).map((issue) => ({
+      path: redact(issue.path),
+      message: redact(issue.message),
+    }));
   }
   /** The first offending field, for callers that report one. */
   get field(): string | undefined {

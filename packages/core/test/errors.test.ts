@@ -75,6 +75,14 @@ describe('error hierarchy', () => {
     expect(JSON.stringify(error)).not.toContain('config');
   });
 
+  it('redacts validation issues that name a key as a field', () => {
+    const error = new ValidationError('bad', {
+      issues: [{ path: `changes.providerOptions.${SENTINEL}`, message: `Unrecognized key: "${SENTINEL}"` }],
+    });
+    expectNoSecret(error, SENTINEL);
+    expect(error.issues[0]?.path).toBe('changes.providerOptions.[REDACTED]');
+  });
+
   it('redacts vendor-sourced fields of security-check errors', () => {
     const failed = new SecurityCheckFailedError('x', { checkStatus: `failed ${SENTINEL}`, reason: SENTINEL });
     const timeout = new SecurityCheckTimeoutError('x', { lastStatus: `queued ${SENTINEL}` });
