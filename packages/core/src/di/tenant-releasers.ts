@@ -65,7 +65,7 @@ export class TenantReleasers {
     const factory = this.#resolveFactory(config.provider);
     if (!factory) {
       throw new ConfigurationError(
-        `Tenant "${tenantId}" uses provider "${config.provider}", but no releaser factory is bound under that name; load its adapter module (e.g. atomsModule, langdockModule)`,
+        `Tenant "${tenantId}" uses provider "${config.provider}", but no releaser factory is bound under that name; load the adapter module for that provider into the container`,
         { provider: config.provider },
       );
     }
