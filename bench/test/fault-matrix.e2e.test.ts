@@ -69,7 +69,6 @@ const ATOMS_STEPS: StepTarget[] = [
   { step: 'edit-draft', request: 'POST fork draft', method: 'POST', path: /\/drafts$/ },
   { step: 'edit-draft', request: 'PATCH draft config', method: 'PATCH', path: /\/drafts\/[^/]+\/config$/ },
   { step: 'publish', request: 'GET draft diff', method: 'GET', path: /\/drafts\/[^/]+\/diff$/ },
-  { step: 'publish', request: 'GET versions (mark)', method: 'GET', path: /\/versions$/ },
   { step: 'publish', request: 'POST publish', method: 'POST', path: /\/drafts\/[^/]+\/publish$/ },
   { step: 'activate', request: 'GET version (poll)', method: 'GET', path: /\/versions\/[a-f\d]{24}$/ },
   {
@@ -79,7 +78,6 @@ const ATOMS_STEPS: StepTarget[] = [
     path: /\/versions\/[a-f\d]{24}\/activate$/,
   },
   { step: 'confirm', request: 'GET agent', method: 'GET', path: /^\/agent\/[a-f\d]{24}$/ },
-  { step: 'confirm', request: 'GET version', method: 'GET', path: /\/versions\/[a-f\d]{24}$/ },
   {
     step: 'publish',
     request: 'DELETE empty draft',
@@ -306,6 +304,6 @@ describe('fault matrix coverage', () => {
   it('covers 5 fault kinds at every request of both lifecycles (plus 4 persistent kinds)', () => {
     const cells = vendors.reduce((n, v) => n + v.steps.length * Object.keys(FAULTS).length, 0);
     expect(cells).toBe((ATOMS_STEPS.length + LANGDOCK_STEPS.length) * 5);
-    expect(cells).toBeGreaterThanOrEqual(70);
+    expect(cells).toBeGreaterThanOrEqual(60);
   });
 });

@@ -54,6 +54,10 @@ const draftMetaSchema = z
     apiGeneration: z.enum(['v1', 'v2'], "must be 'v1' or 'v2'").optional(),
     branchId: atomsObjectIdSchema.optional(),
     edited: z.boolean('must be a boolean').optional(),
+    draftCreatedAt: z
+      .string('must be a string')
+      .refine((value) => Number.isFinite(Date.parse(value)), 'must be an ISO 8601 timestamp')
+      .optional(),
   })
   .optional();
 
@@ -160,6 +164,7 @@ export class AtomsReleaser implements AgentReleaser {
         generation: meta?.apiGeneration,
         branchId: meta?.branchId,
         edited: meta?.edited,
+        draftCreatedAt: meta?.draftCreatedAt,
         ref: draft,
       },
       body,

@@ -37,6 +37,11 @@ export interface AtomsDraftTarget {
   branchId?: string | undefined;
   /** v2: whether `editDraft` wrote to the draft (`DraftRef.meta.edited`), when known. */
   edited?: boolean | undefined;
+  /**
+   * v1: the server's creation time of the draft row (`DraftRef.meta.draftCreatedAt`, ISO 8601),
+   * when known; lets publish reconcile a lost answer without a pre-publish version read.
+   */
+  draftCreatedAt?: string | undefined;
   /** The caller's `DraftRef` object itself, so the generation router can find what it edited. */
   ref?: DraftRef | undefined;
 }

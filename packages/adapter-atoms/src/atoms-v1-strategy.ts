@@ -35,6 +35,7 @@ import {
   patchDraftConfigResponseSchema,
   publishResponseSchema,
 } from './atoms-api.js';
+import { BoundedMap } from './atoms-bounded-map.js';
 import { isErrorCode, isLostWrite } from './atoms-errors.js';
 import { ATOMS_PROVIDER, atomsDraftIdSchema } from './atoms-ids.js';
 import {
@@ -70,6 +71,19 @@ interface VersionMark {
   number: number | undefined;
 }
 
+/**
+ * Where reconciliation of a lost publish starts looking ("ours is newer than this"):
+ * - `since`: the server's creation time of the draft (ms since epoch, parsed from the draft row's
+ *   `createdAt`). Our version was published after the draft existed, so its server-side
+ *   `publishedAt` (else `createdAt`) is at or after it; anything published before is not ours.
+ *   Both sides are server clocks, so client clock skew plays no part. Costs no request: the fork
+ *   answer (or the draft read `editDraft` already makes for a given draftId) carries it.
+ * - `mark`: the fallback when the draft's creation time is unknown (a `DraftRef` built by hand,
+ *   or a server row without `createdAt`): the newest version read just before the POST
+ *   (one `GET .../versions?limit=1`).
+ */
+type ReconcileFloor = { kind: 'since'; since: number } | { kind: 'mark'; mark: VersionMark | undefined };
+
 type ReconcileResult =
   | { kind: 'published'; version: AtomsVersionRow }
   | { kind: 'draft-open' }
@@ -78,6 +92,16 @@ type ReconcileResult =
 // How far back reconciliation looks for the version a lost publish created (newest first).
 const RECONCILE_PAGE_SIZE = 20;
 const RECONCILE_MAX_PAGES = 5;
+
+// How many agents' last activated version `getActiveVersion` remembers (see BoundedMap).
+const ACTIVATED_MEMORY_MAX = 1000;
+
+/** A server timestamp (ISO 8601) in ms since epoch; undefined when missing or unparsable. */
+function serverTime(value: string | null | undefined): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : undefined;
+}
 
 /**
  * v1 has no server-side `expectedRevision`, so `providerOptions.atoms.expectedRevision` is checked
@@ -114,6 +138,13 @@ export class AtomsV1Strategy implements AtomsLifecycleStrategy {
   readonly #clock: Clock;
   readonly #random: () => number;
   readonly #securityCheck: Readonly<Required<AtomsSecurityCheckOptions>>;
+  /**
+   * Per agent, the version this instance last made live (from the activate answer, or the fresh
+   * version read that found it already active), so `getActiveVersion` can confirm it from the
+   * agent read alone. Publish answers are not remembered: they predate activation (inactive,
+   * check pending), so they would describe a live version wrongly.
+   */
+  readonly #activated = new BoundedMap<string, VersionInfo>(ACTIVATED_MEMORY_MAX);
 
   constructor(deps: AtomsV1StrategyDeps) {
     this.#http = deps.http;
@@ -139,6 +170,8 @@ export class AtomsV1Strategy implements AtomsLifecycleStrategy {
     let baseVersionId: string | undefined;
     let revision: number | undefined;
     let agent: AtomsAgentRow | undefined;
+    // Server creation time of the draft row, for publish's reconciliation (see ReconcileFloor).
+    let draftCreatedAt: string | undefined;
 
     if (draftId !== undefined) {
       // An existing draft: read it first (it must exist, and publish needs its source version to
@@ -146,6 +179,9 @@ export class AtomsV1Strategy implements AtomsLifecycleStrategy {
       const draft = await this.#getDraft(agentId, draftId, signal);
       baseVersionId = draft.sourceVersionId ?? undefined;
       revision = draft.draftRevision ?? undefined;
+      // The row we already read: its server time is a valid floor even if it is a later
+      // revision's row (it still existed before any publish of this draft).
+      draftCreatedAt = serverTime(draft.createdAt) !== undefined ? (draft.createdAt ?? undefined) : undefined;
       checkExpectedRevision(changes.expectedRevision, revision, draftId);
       if (needsCurrentConfig(changes)) agent = await this.#getAgent(agentId, { draftId }, signal);
     } else {
@@ -175,6 +211,7 @@ export class AtomsV1Strategy implements AtomsLifecycleStrategy {
       draftId = forked.draftId;
       baseVersionId = forked.sourceVersionId ?? baseVersionId;
       revision = forked.draftRevision ?? undefined;
+      draftCreatedAt = forked.createdAt;
     }
 
     const fields = Object.keys(body);
@@ -206,7 +243,11 @@ export class AtomsV1Strategy implements AtomsLifecycleStrategy {
       draftId,
       baseVersionId,
       revision,
-      meta: { apiGeneration: this.generation, ...(agent ? { workflowType: workflowTypeOf(agent) } : {}) },
+      meta: {
+        apiGeneration: this.generation,
+        ...(agent ? { workflowType: workflowTypeOf(agent) } : {}),
+        ...(draftCreatedAt !== undefined ? { draftCreatedAt } : {}),
+      },
     };
   }
 
@@ -218,6 +259,7 @@ export class AtomsV1Strategy implements AtomsLifecycleStrategy {
     draftId: string;
     sourceVersionId: string | undefined;
     draftRevision: number | null | undefined;
+    createdAt: string | undefined;
   }> {
     const { data } = await this.#http.request({
       operation: 'forkDraft',
@@ -245,6 +287,8 @@ export class AtomsV1Strategy implements AtomsLifecycleStrategy {
       draftId,
       sourceVersionId: data.data.sourceVersionId ?? undefined,
       draftRevision: data.data.draftRevision,
+      createdAt:
+        serverTime(data.data.createdAt) !== undefined ? (data.data.createdAt ?? undefined) : undefined,
     };
   }
 
@@ -274,12 +318,22 @@ export class AtomsV1Strategy implements AtomsLifecycleStrategy {
       return { status: 'unchanged', reason: 'no-changes' };
     }
 
-    // What reconciliation needs, read before the write: the draft's source version, and the
-    // newest version that exists now (anything newer afterwards was published since).
-    const source =
-      draft.baseVersionId ?? (await this.#getDraft(agentId, draftId, signal)).sourceVersionId ?? undefined;
-    const mark = await this.#newestVersion(agentId, signal);
-    return this.#publishExactlyOnce({ agentId, draftId, source, mark, body, signal });
+    // What reconciliation needs, known before the write: the draft's source version, and a
+    // floor that tells versions published since from older ones. The floor is the draft's
+    // server-side creation time when editDraft saw it (no request); otherwise the newest version
+    // that exists now (one request; anything newer afterwards was published since).
+    let source = draft.baseVersionId;
+    let since = serverTime(draft.draftCreatedAt);
+    if (source === undefined) {
+      const row = await this.#getDraft(agentId, draftId, signal);
+      source = row.sourceVersionId ?? undefined;
+      since ??= serverTime(row.createdAt);
+    }
+    const floor: ReconcileFloor =
+      since !== undefined
+        ? { kind: 'since', since }
+        : { kind: 'mark', mark: await this.#newestVersion(agentId, signal) };
+    return this.#publishExactlyOnce({ agentId, draftId, source, floor, body, signal });
   }
 
   /**
@@ -288,8 +342,13 @@ export class AtomsV1Strategy implements AtomsLifecycleStrategy {
    * Publishing consumes the draft. So after a lost answer (dropped connection, deadline, 5xx on
    * the POST) the draft tells what happened, before anything is re-sent:
    * - draft gone (404): the publish was applied. The version it created is the newest one that
-   *   is newer than `mark`, has the draft's `sourceVersionId` (and our label, if we sent one);
-   *   it is returned as published.
+   *   is at or after the floor (see {@link ReconcileFloor}: published, by the server's clock, no
+   *   earlier than the draft was created; or newer than the pre-publish mark), has the draft's
+   *   `sourceVersionId` (and our label, if we sent one); it is returned as published.
+   *   With the creation-time floor, a version someone else published from the same source
+   *   between our fork and our publish is also a candidate (the mark only excluded those before
+   *   the POST): the label tells them apart; without one the newest candidate is taken and a
+   *   warning logged, as with the mark when two publishes race.
    * - draft still open: the publish was not applied, so re-sending once is safe. If that answer
    *   is lost too, reconcile once more but never send a third time.
    * - draft gone and no such version: someone else discarded it; nothing to publish (Conflict).
@@ -301,7 +360,7 @@ export class AtomsV1Strategy implements AtomsLifecycleStrategy {
     agentId: string;
     draftId: string;
     source: string | undefined;
-    mark: VersionMark | undefined;
+    floor: ReconcileFloor;
     body: { label?: string; description?: string };
     signal: AbortSignal | undefined;
   }): Promise<PublishOutcome> {
@@ -364,7 +423,7 @@ export class AtomsV1Strategy implements AtomsLifecycleStrategy {
     agentId: string;
     draftId: string;
     source: string | undefined;
-    mark: VersionMark | undefined;
+    floor: ReconcileFloor;
     body: { label?: string };
     signal: AbortSignal | undefined;
   }): Promise<ReconcileResult> {
@@ -379,16 +438,21 @@ export class AtomsV1Strategy implements AtomsLifecycleStrategy {
     return version ? { kind: 'published', version } : { kind: 'missing' };
   }
 
-  /** The newest version newer than `mark` that was published from `source` (and has our label). */
+  /**
+   * The newest version at or after the floor that was published from `source` (and has our
+   * label). Versions come newest first, so the scan stops at the first one below the floor.
+   * With a time floor, a row without a readable `publishedAt`/`createdAt` cannot be shown to be
+   * ours and is skipped (at worst a Conflict is reported; never an older version as ours).
+   */
   async #findVersionPublishedSince(ctx: {
     agentId: string;
     draftId: string;
     source: string | undefined;
-    mark: VersionMark | undefined;
+    floor: ReconcileFloor;
     body: { label?: string };
     signal: AbortSignal | undefined;
   }): Promise<AtomsVersionRow | undefined> {
-    const { agentId, source, mark, body, signal } = ctx;
+    const { agentId, source, floor, body, signal } = ctx;
     const candidates: AtomsVersionRow[] = [];
     scan: for (let page = 0; page < RECONCILE_MAX_PAGES; page++) {
       const { versions } = await this.#listVersionRows(
@@ -397,13 +461,20 @@ export class AtomsV1Strategy implements AtomsLifecycleStrategy {
         signal,
       );
       for (const row of versions) {
-        const older =
-          mark !== undefined &&
-          (row._id === mark.id ||
-            (mark.number !== undefined &&
-              typeof row.versionNumber === 'number' &&
-              row.versionNumber <= mark.number));
-        if (older) break scan;
+        if (floor.kind === 'since') {
+          const at = serverTime(row.publishedAt) ?? serverTime(row.createdAt);
+          if (at === undefined) continue;
+          if (at < floor.since) break scan;
+        } else {
+          const { mark } = floor;
+          const older =
+            mark !== undefined &&
+            (row._id === mark.id ||
+              (mark.number !== undefined &&
+                typeof row.versionNumber === 'number' &&
+                row.versionNumber <= mark.number));
+          if (older) break scan;
+        }
         const sameSource = source === undefined || row.sourceVersionId === source;
         const sameLabel = body.label === undefined || row.label === body.label;
         if (sameSource && sameLabel) candidates.push(row);
@@ -529,6 +600,7 @@ export class AtomsV1Strategy implements AtomsLifecycleStrategy {
     switch (result.state) {
       case 'success': {
         const version = result.value!;
+        this.#activated.set(agentId, version);
         this.#logger.info('atoms version active', {
           provider: ATOMS_PROVIDER,
           agentId,
@@ -592,6 +664,13 @@ export class AtomsV1Strategy implements AtomsLifecycleStrategy {
     const agent = await this.#getAgent(agentId, {}, signal);
     const activeId = agent.activeVersionId ?? agent.versionId ?? undefined;
     if (activeId === undefined) return null;
+    // The agent read is what proves which version is live. When it names the version this
+    // instance just activated, the activate answer already gave its number, label and check, so
+    // the version read is skipped. Trade-off: that row is as of our activation; a label or
+    // description edited by someone else since (or an activatedAt moved by a re-activation
+    // elsewhere) is not seen here. A different id (another writer) is always read fresh.
+    const remembered = this.#activated.get(agentId);
+    if (remembered !== undefined && remembered.id === activeId) return { ...remembered, isActive: true };
     const row = await this.#getVersion(agentId, activeId, signal);
     // The agent names this version as active; the version row adds number, label and check.
     return { ...toVersionInfo(agentId, row, true), isActive: true };

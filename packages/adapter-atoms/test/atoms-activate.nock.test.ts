@@ -263,6 +263,54 @@ describe('getActiveVersion', () => {
     });
   });
 
+  it('confirms the version this releaser just activated from the agent read alone', async () => {
+    const { releaser } = makeReleaser();
+    api().get(versionPath).reply(200, withCheck('passed'));
+    activateCall().reply(200, activated);
+    const live = await releaser.activate(AGENT, V2);
+
+    // Only GET /agent: no GET versions/{id} is mocked, so one would fail the test.
+    api()
+      .get(`${P}/agent/${AGENT}`)
+      .reply(200, agentBody({ activeVersionId: V2 }));
+    expect(await releaser.getActiveVersion(AGENT)).toEqual({ ...live, isActive: true });
+  });
+
+  it('reads the version when the agent names another one than the one just activated', async () => {
+    const { releaser } = makeReleaser();
+    api().get(versionPath).reply(200, withCheck('passed'));
+    activateCall().reply(200, activated);
+    await releaser.activate(AGENT, V2);
+
+    api()
+      .get(`${P}/agent/${AGENT}`)
+      .reply(200, agentBody({ activeVersionId: V1 }));
+    api()
+      .get(`${P}/agent/${AGENT}/versions/${V1}`)
+      .reply(200, ok({ version: versionRow(V1, { isActive: true, label: 'someone else' }) }));
+    expect(await releaser.getActiveVersion(AGENT)).toMatchObject({
+      id: V1,
+      label: 'someone else',
+      isActive: true,
+    });
+  });
+
+  it('remembers per agent and per releaser: another releaser instance still reads the version', async () => {
+    const { releaser } = makeReleaser();
+    api().get(versionPath).reply(200, withCheck('passed'));
+    activateCall().reply(200, activated);
+    await releaser.activate(AGENT, V2);
+
+    const other = makeReleaser().releaser;
+    api()
+      .get(`${P}/agent/${AGENT}`)
+      .reply(200, agentBody({ activeVersionId: V2 }));
+    api()
+      .get(versionPath)
+      .reply(200, ok({ version: versionRow(V2, { isActive: true }) }));
+    expect((await other.getActiveVersion(AGENT))?.id).toBe(V2);
+  });
+
   it('falls back to the versionId alias', async () => {
     const { releaser } = makeReleaser();
     api()

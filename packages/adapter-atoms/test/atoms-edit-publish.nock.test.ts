@@ -156,6 +156,38 @@ describe('editDraft', () => {
     expect(draft).toMatchObject({ draftId: DRAFT, baseVersionId: V1, revision: 4 });
   });
 
+  it("carries the fork's server createdAt in meta, for publish's reconciliation", async () => {
+    const { releaser } = makeReleaser();
+    api().get(`${P}/agent/${AGENT}`).reply(200, agentBody());
+    api()
+      .post(`${P}/agent/${AGENT}/drafts`, { sourceVersionId: V1 })
+      .reply(201, ok(draftRow({ createdAt: '2026-01-02T00:00:00.000Z' })));
+    api()
+      .patch(`${P}/agent/${AGENT}/drafts/${DRAFT}/config`)
+      .reply(200, ok(draftRow({ draftRevision: 1 })));
+
+    const draft = await releaser.editDraft(AGENT, { instructions: 'New prompt' });
+    expect(draft.meta).toEqual({
+      apiGeneration: 'v1',
+      workflowType: 'single_prompt',
+      draftCreatedAt: '2026-01-02T00:00:00.000Z',
+    });
+  });
+
+  it('carries the createdAt of a given draft from the read it already makes (no extra request)', async () => {
+    const { releaser } = makeReleaser();
+    api()
+      .get(`${P}/agent/${AGENT}/drafts/${DRAFT}`)
+      .query({ limit: '1' })
+      .reply(200, ok({ latest: draftRow({ createdAt: '2026-01-02T00:00:00.000Z' }), editHistory: [] }));
+    api()
+      .patch(`${P}/agent/${AGENT}/drafts/${DRAFT}/config`, { firstMessage: 'Hello' })
+      .reply(200, ok(draftRow({ draftRevision: 1 })));
+
+    const draft = await releaser.editDraft(AGENT, { firstMessage: 'Hello' }, { draftId: DRAFT });
+    expect(draft.meta).toMatchObject({ draftCreatedAt: '2026-01-02T00:00:00.000Z' });
+  });
+
   it('sends no PATCH when nothing maps to Atoms', async () => {
     const { releaser } = makeReleaser();
     api().get(`${P}/agent/${AGENT}`).reply(200, agentBody());
@@ -466,6 +498,138 @@ describe('publish', () => {
       api().post(`${P}/agent/${AGENT}/drafts/${DRAFT}/publish`, {}).reply(404, fail('Draft not found'));
 
       await expect(releaser.publish(draft)).rejects.toBeInstanceOf(NotFoundError);
+    });
+  });
+
+  describe('reconciling a lost publish by server timestamps (draft createdAt in meta)', () => {
+    const CREATED = '2026-01-02T00:00:00.000Z';
+    const timed: DraftRef = { ...draft, meta: { apiGeneration: 'v1', draftCreatedAt: CREATED } };
+    const before = '2026-01-01T23:59:59.000Z';
+    const after = '2026-01-02T00:00:05.000Z';
+    const at = (iso: string, extra: Record<string, unknown> = {}) => ({
+      createdAt: iso,
+      publishedAt: iso,
+      ...extra,
+    });
+    /** Diff, then a publish whose answer is lost, then the draft found gone. */
+    const lostPublish = (body: { label?: string }) => {
+      api().get(`${P}/agent/${AGENT}/drafts/${DRAFT}/diff`).reply(200, diff(true));
+      api().post(`${P}/agent/${AGENT}/drafts/${DRAFT}/publish`, body).replyWithError(connectionReset());
+      api()
+        .get(`${P}/agent/${AGENT}/drafts/${DRAFT}`)
+        .query({ limit: '1' })
+        .reply(404, fail('Draft not found'));
+    };
+    const page = (...versions: unknown[]) => {
+      api()
+        .get(`${P}/agent/${AGENT}/versions`)
+        .query({ limit: '20', skip: '0' })
+        .reply(200, ok({ versions, total: versions.length }));
+    };
+
+    it('publishes without the pre-publish version read', async () => {
+      const { releaser } = makeReleaser();
+      api().get(`${P}/agent/${AGENT}/drafts/${DRAFT}/diff`).reply(200, diff(true));
+      api()
+        .post(`${P}/agent/${AGENT}/drafts/${DRAFT}/publish`, {})
+        .reply(201, ok(versionRow(V2)));
+
+      const outcome = await releaser.publish(timed);
+      expect(outcome.status === 'published' && outcome.version.id).toBe(V2);
+    });
+
+    it('finds the version published at or after the draft was created, from its source', async () => {
+      const { releaser, logger } = makeReleaser();
+      lostPublish({});
+      page(
+        versionRow(V2, at(after)),
+        versionRow(V1, at('2026-01-01T00:00:00.000Z', { isActive: true, sourceVersionId: null })),
+      );
+
+      const outcome = await releaser.publish(timed);
+      expect(outcome.status === 'published' && outcome.version.id).toBe(V2);
+      expect(logger.lines.some((l) => l.includes('"how":"reconciled"'))).toBe(true);
+    });
+
+    it('counts a version published in the same millisecond the draft was created (server clock, >=)', async () => {
+      const { releaser } = makeReleaser();
+      lostPublish({});
+      page(versionRow(V2, { createdAt: CREATED, publishedAt: null }));
+
+      const outcome = await releaser.publish(timed);
+      expect(outcome.status === 'published' && outcome.version.id).toBe(V2);
+    });
+
+    it('does not take a version from the same source published before the draft was created', async () => {
+      const { releaser } = makeReleaser();
+      lostPublish({});
+      // Someone else's publish from V1, before our fork: not ours. The scan stops there.
+      page(versionRow(V2, at(before)), versionRow(V1, at('2026-01-01T00:00:00.000Z', { isActive: true })));
+
+      await expect(releaser.publish(timed)).rejects.toBeInstanceOf(ConflictError);
+    });
+
+    it('takes ours, not an older concurrent version, when both are listed', async () => {
+      const { releaser } = makeReleaser();
+      lostPublish({});
+      page(versionRow(V3, at(after)), versionRow(V2, at(before)));
+
+      const outcome = await releaser.publish(timed);
+      expect(outcome.status === 'published' && outcome.version.id).toBe(V3);
+    });
+
+    it('does not take a version with another label, or from another source', async () => {
+      const { releaser } = makeReleaser();
+      lostPublish({ label: 'mine' });
+      page(
+        versionRow(V3, at(after, { label: 'theirs' })),
+        versionRow(V2, at(after, { label: 'mine', sourceVersionId: V3 })),
+      );
+
+      await expect(releaser.publish(timed, { label: 'mine' })).rejects.toBeInstanceOf(ConflictError);
+    });
+
+    it('picks the version with our label among newer ones', async () => {
+      const { releaser } = makeReleaser();
+      lostPublish({ label: 'mine' });
+      page(versionRow(V3, at(after, { label: 'theirs' })), versionRow(V2, at(after, { label: 'mine' })));
+
+      const outcome = await releaser.publish(timed, { label: 'mine' });
+      expect(outcome.status === 'published' && outcome.version.id).toBe(V2);
+    });
+
+    it('skips a version row without a readable server time rather than guess', async () => {
+      const { releaser } = makeReleaser();
+      lostPublish({});
+      page(versionRow(V2, { createdAt: null, publishedAt: 'not a date' }));
+
+      await expect(releaser.publish(timed)).rejects.toBeInstanceOf(ConflictError);
+    });
+
+    it("uses the draft row's createdAt when the DraftRef has no source (one read, no mark)", async () => {
+      const { releaser } = makeReleaser();
+      api().get(`${P}/agent/${AGENT}/drafts/${DRAFT}/diff`).reply(200, diff(true));
+      api()
+        .get(`${P}/agent/${AGENT}/drafts/${DRAFT}`)
+        .query({ limit: '1' })
+        .reply(200, ok({ latest: draftRow({ createdAt: CREATED }), editHistory: [] }));
+      api().post(`${P}/agent/${AGENT}/drafts/${DRAFT}/publish`, {}).reply(502, fail('Bad gateway'));
+      api()
+        .get(`${P}/agent/${AGENT}/drafts/${DRAFT}`)
+        .query({ limit: '1' })
+        .reply(404, fail('Resource not found'));
+      page(versionRow(V2, at(after)), versionRow(V3, at(before)));
+
+      const outcome = await releaser.publish({ provider: 'atoms', agentId: AGENT, draftId: DRAFT });
+      expect(outcome.status === 'published' && outcome.version.id).toBe(V2);
+    });
+
+    it('rejects a meta.draftCreatedAt that is not a timestamp, before any request', async () => {
+      const { releaser } = makeReleaser();
+      const error = await releaser
+        .publish({ ...draft, meta: { draftCreatedAt: 'yesterday' } })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ValidationError);
     });
   });
 });
