@@ -90,6 +90,3 @@ export const listVersionsResponseSchema = envelope(
 
 /** `PATCH /agent/{id}/versions/{versionId}/activate`: the now active version. */
 export const activateResponseSchema = envelope(atomsVersionSchema);
-
-/** `DELETE /agent/{id}/drafts/{draftId}`: `data: null`; nothing is read. */
-export const discardDraftResponseSchema = z.unknown();

@@ -10,7 +10,6 @@ import {
   ConflictError,
   type DraftRef,
   type HttpClient,
-  isAgentReleaseError,
   type Logger,
   type PublishGateInfo,
   type PublishOutcome,
@@ -25,10 +24,8 @@ import {
   type AtomsAgentRow,
   type AtomsVersionRow,
   activateResponseSchema,
-  discardDraftResponseSchema,
   draftDiffResponseSchema,
   forkDraftResponseSchema,
-  getAgentResponseSchema,
   getDraftResponseSchema,
   getVersionResponseSchema,
   listVersionsResponseSchema,
@@ -48,6 +45,7 @@ import {
 } from './atoms-mapping.js';
 import type { AtomsSecurityCheckOptions } from './atoms-options.js';
 import { classifyActivateRefusal, gateOf } from './atoms-security-check.js';
+import { discardEmptyDraft, getAtomsAgent } from './atoms-shared-requests.js';
 import type {
   AtomsActivateOptions,
   AtomsDraftTarget,
@@ -183,11 +181,11 @@ export class AtomsV1Strategy implements AtomsLifecycleStrategy {
       // revision's row (it still existed before any publish of this draft).
       draftCreatedAt = serverTime(draft.createdAt) !== undefined ? (draft.createdAt ?? undefined) : undefined;
       checkExpectedRevision(changes.expectedRevision, revision, draftId);
-      if (needsCurrentConfig(changes)) agent = await this.#getAgent(agentId, { draftId }, signal);
+      if (needsCurrentConfig(changes)) agent = await getAtomsAgent(this.#http, agentId, { draftId }, signal);
     } else {
       // A fresh fork has no concurrent editors, so `expectedRevision` has nothing to guard here
       // (and checking it would stop an 'auto' releaser from reaching the fork that detects v2).
-      agent = await this.#getAgent(agentId, {}, signal);
+      agent = await getAtomsAgent(this.#http, agentId, {}, signal);
       baseVersionId = agent.activeVersionId ?? agent.versionId ?? undefined;
       if (baseVersionId === undefined) {
         throw new ConflictError(
@@ -309,7 +307,13 @@ export class AtomsV1Strategy implements AtomsLifecycleStrategy {
       signal,
     });
     if (!diff.data.hasChanges) {
-      await this.#discardDraft(agentId, draftId, signal);
+      await discardEmptyDraft(
+        this.#http,
+        this.#logger,
+        pathOf`/agent/${agentId}/drafts/${draftId}`,
+        { agentId, draftId },
+        signal,
+      );
       this.#logger.info('atoms draft had no changes; discarded', {
         provider: ATOMS_PROVIDER,
         agentId,
@@ -499,30 +503,6 @@ export class AtomsV1Strategy implements AtomsLifecycleStrategy {
     );
   }
 
-  async #discardDraft(agentId: string, draftId: string, signal: AbortSignal | undefined): Promise<void> {
-    try {
-      await this.#http.request({
-        operation: 'discardDraft',
-        method: 'DELETE',
-        path: pathOf`/agent/${agentId}/drafts/${draftId}`,
-        schema: discardDraftResponseSchema,
-        signal,
-      });
-    } catch (error) {
-      // Housekeeping: an empty draft left behind changes nothing live, so it must not fail an
-      // otherwise complete "unchanged" release. Aborts still propagate.
-      if (isErrorCode(error, 'ABORTED')) throw error;
-      if (!isErrorCode(error, 'NOT_FOUND')) {
-        this.#logger.warn('atoms could not discard an empty draft', {
-          provider: ATOMS_PROVIDER,
-          agentId,
-          draftId,
-          code: isAgentReleaseError(error) ? error.code : 'error',
-        });
-      }
-    }
-  }
-
   // ---- activate ----------------------------------------------------------------------------
 
   /**
@@ -661,7 +641,7 @@ export class AtomsV1Strategy implements AtomsLifecycleStrategy {
   // ---- reads -------------------------------------------------------------------------------
 
   async getActiveVersion(agentId: string, signal: AbortSignal | undefined): Promise<VersionInfo | null> {
-    const agent = await this.#getAgent(agentId, {}, signal);
+    const agent = await getAtomsAgent(this.#http, agentId, {}, signal);
     const activeId = agent.activeVersionId ?? agent.versionId ?? undefined;
     if (activeId === undefined) return null;
     // The agent read is what proves which version is live. When it names the version this
@@ -702,22 +682,6 @@ export class AtomsV1Strategy implements AtomsLifecycleStrategy {
       path: pathOf`/agent/${agentId}/versions`,
       query: { limit: page.limit, skip: page.skip },
       schema: listVersionsResponseSchema,
-      signal,
-    });
-    return data.data;
-  }
-
-  async #getAgent(
-    agentId: string,
-    query: { draftId?: string },
-    signal: AbortSignal | undefined,
-  ): Promise<AtomsAgentRow> {
-    const { data } = await this.#http.request({
-      operation: 'getAgent',
-      method: 'GET',
-      path: pathOf`/agent/${agentId}`,
-      query,
-      schema: getAgentResponseSchema,
       signal,
     });
     return data.data;

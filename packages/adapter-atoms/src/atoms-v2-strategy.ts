@@ -27,7 +27,7 @@ import {
   type VersionInfo,
   waitUntil,
 } from '@agent-release/core';
-import { type AtomsAgentRow, getAgentResponseSchema } from './atoms-api.js';
+import type { AtomsAgentRow } from './atoms-api.js';
 import { BoundedMap } from './atoms-bounded-map.js';
 import { errorTypeOfError, isErrorCode, isLostWrite } from './atoms-errors.js';
 import { ATOMS_PROVIDER } from './atoms-ids.js';
@@ -40,6 +40,7 @@ import {
 } from './atoms-mapping.js';
 import type { AtomsSecurityCheckOptions } from './atoms-options.js';
 import { gateOf } from './atoms-security-check.js';
+import { discardEmptyDraft, getAtomsAgent } from './atoms-shared-requests.js';
 import type {
   AtomsActivateOptions,
   AtomsDraftTarget,
@@ -191,7 +192,7 @@ export class AtomsV2Strategy implements AtomsLifecycleStrategy {
           { provider: ATOMS_PROVIDER, operation: 'editDraft', details: { agentId, branchId } },
         );
       }
-      agent = await this.#getAgent(agentId, source, signal);
+      agent = await getAtomsAgent(this.#http, agentId, source, signal);
     }
 
     // Built before the first write, so an edit Atoms cannot take fails with nothing written.
@@ -291,7 +292,13 @@ export class AtomsV2Strategy implements AtomsLifecycleStrategy {
         signal,
       });
       if (!diffHasChanges(diff.data)) {
-        await this.#discardDraft(agentId, branchId, signal);
+        await discardEmptyDraft(
+          this.#http,
+          this.#logger,
+          pathOf`/agent/${agentId}/branches/${branchId}/draft`,
+          { agentId, branchId },
+          signal,
+        );
         this.#logger.info('atoms draft had no changes; discarded', {
           provider: ATOMS_PROVIDER,
           apiGeneration: 'v2',
@@ -624,29 +631,6 @@ export class AtomsV2Strategy implements AtomsLifecycleStrategy {
       how,
     });
     return { status: 'published', version };
-  }
-
-  async #discardDraft(agentId: string, branchId: string, signal: AbortSignal | undefined): Promise<void> {
-    try {
-      await this.#http.request({
-        operation: 'discardDraft',
-        method: 'DELETE',
-        path: pathOf`/agent/${agentId}/branches/${branchId}/draft`,
-        schema: ignoredResponseSchema,
-        signal,
-      });
-    } catch (error) {
-      // Housekeeping, as in v1: an empty draft changes nothing live. Aborts still propagate.
-      if (isErrorCode(error, 'ABORTED')) throw error;
-      if (!isErrorCode(error, 'NOT_FOUND')) {
-        this.#logger.warn('atoms could not discard an empty draft', {
-          provider: ATOMS_PROVIDER,
-          agentId,
-          branchId,
-          code: (error as { code?: string }).code ?? 'error',
-        });
-      }
-    }
   }
 
   // ---- activate ----------------------------------------------------------------------------
@@ -1048,22 +1032,6 @@ export class AtomsV2Strategy implements AtomsLifecycleStrategy {
       signal,
     });
     return data.data.revisions;
-  }
-
-  async #getAgent(
-    agentId: string,
-    query: { draftId?: string; versionId?: string },
-    signal: AbortSignal | undefined,
-  ): Promise<AtomsAgentRow> {
-    const { data } = await this.#http.request({
-      operation: 'getAgent',
-      method: 'GET',
-      path: pathOf`/agent/${agentId}`,
-      query,
-      schema: getAgentResponseSchema,
-      signal,
-    });
-    return data.data;
   }
 }
 
