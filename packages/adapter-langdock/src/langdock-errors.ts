@@ -1,15 +1,11 @@
 import {
   type AgentReleaseError,
   AuthenticationError,
-  ConflictError,
   defaultErrorFor,
   extractVendorMessage,
   type HttpFailure,
   NotFoundError,
   PermissionError,
-  ProviderUnavailableError,
-  RateLimitedError,
-  retryAfterFromHeaders,
   ValidationError,
 } from '@agent-release/core';
 
@@ -107,22 +103,8 @@ export function mapLangdockError(failure: HttpFailure): AgentReleaseError {
         `${what}: agent not found (404); it does not exist or is not shared with this API key.${said}`,
         base,
       );
-    case 409:
-      return new ConflictError(`${what}: conflict (409).${said}`, base);
-    case 429:
-      return new RateLimitedError(`${what}: rate limited (429).${said}`, {
-        ...base,
-        retryAfterMs: retryAfterFromHeaders(failure),
-      });
     default:
-      if (failure.status >= 500) {
-        return new ProviderUnavailableError(`${what}: Langdock answered ${failure.status}.${said}`, {
-          ...base,
-          reason: 'server-error',
-          // A 5xx after a write says nothing about whether the write was applied.
-          mayHaveTakenEffect: failure.method !== 'GET',
-        });
-      }
+      // 409, 429 (Retry-After) and 5xx (mayHaveTakenEffect for writes) need nothing Langdock-specific.
       return defaultErrorFor(failure);
   }
 }
