@@ -73,6 +73,15 @@ export {
   retryAfterFromHeaders,
 } from './http/vendor-response.js';
 export { KeyedMutex } from './keyed-mutex.js';
+export type {
+  ConfigSnapshot,
+  LedgerEntry,
+  LedgerEntryFinish,
+  LedgerEntryStart,
+  LedgerHistoryQuery,
+  LedgerOutcome,
+  ReleaseLedger,
+} from './ledger.js';
 export { type Logger, noopLogger } from './logger.js';
 export type {
   ActivateOptions,
@@ -81,9 +90,11 @@ export type {
   EditDraftOptions,
   GateProgress,
   GetActiveVersionOptions,
+  ListVersionsOptions,
   PublishGateInfo,
   PublishOptions,
   PublishOutcome,
+  ReadConfigOptions,
   ReleaseInput,
   ReleaserCapabilities,
   VersionInfo,
@@ -98,6 +109,7 @@ export {
   type ReleaseStepName,
   release,
 } from './release.js';
+export type { AcquireLeaseOptions, ReleaseLease, ReleaseLock, ReleaseLockKey } from './release-lock.js';
 export {
   type PollResult,
   type PollState,

@@ -1,4 +1,5 @@
 import type { AgentChanges } from './changes.js';
+import type { ConfigSnapshot } from './ledger.js';
 
 /**
  * How a provider behaves, so callers and {@link release} never test provider names.
@@ -112,6 +113,18 @@ export interface GetActiveVersionOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** Options of {@link AgentReleaser.listVersions}. */
+export interface ListVersionsOptions {
+  /** At most this many, newest first. Default 20. */
+  limit?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** Options of {@link AgentReleaser.readConfig}. */
+export interface ReadConfigOptions {
+  signal?: AbortSignal | undefined;
+}
+
 /** Everything a release will send, so an adapter can reject it before any request. */
 export interface ReleaseInput {
   agentId: string;
@@ -139,6 +152,16 @@ export interface AgentReleaser {
   activate(agentId: string, versionId: string, opts?: ActivateOptions): Promise<VersionInfo>;
   /** The live version, or `null` when the agent has none. */
   getActiveVersion(agentId: string, opts?: GetActiveVersionOptions): Promise<VersionInfo | null>;
+  /**
+   * Published versions, newest first, with their publish gate state. Present exactly when
+   * `capabilities.versionHistory` is true.
+   */
+  listVersions?(agentId: string, opts?: ListVersionsOptions): Promise<VersionInfo[]>;
+  /**
+   * The live configuration in neutral terms (plus this provider's `providerOptions` fields it can
+   * read), so a ledger can record what a release replaced and a rollback can restore it.
+   */
+  readConfig?(agentId: string, opts?: ReadConfigOptions): Promise<ConfigSnapshot>;
   /**
    * Throws a `ValidationError` if any part of a whole release would be rejected, without sending
    * anything. {@link release} calls it first so that nothing is half-done on bad input.
