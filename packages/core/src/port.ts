@@ -89,6 +89,13 @@ export interface PublishOptions {
   label?: string | undefined;
   description?: string | undefined;
   signal?: AbortSignal | undefined;
+  /**
+   * Upper bound on waiting inside publish, for providers whose publish waits for a gate (a scan)
+   * before it can say what was committed.
+   */
+  maxWaitMs?: number | undefined;
+  /** Called after each look at a publish gate while publish waits for it. Must not throw. */
+  onGateProgress?: ((progress: GateProgress) => void) | undefined;
 }
 
 /** One observation of a publish gate while `activate` waits for it. */
