@@ -111,6 +111,17 @@ export {
 } from './release.js';
 export type { AcquireLeaseOptions, ReleaseLease, ReleaseLock, ReleaseLockKey } from './release-lock.js';
 export {
+  type RollbackEvent,
+  type RollbackObserver,
+  type RollbackOptions,
+  type RollbackResult,
+  type RollbackStep,
+  type RollbackStepName,
+  type RollbackTarget,
+  rollback,
+} from './rollback.js';
+export type { StepRecord } from './step-runner.js';
+export {
   type PollResult,
   type PollState,
   type WaiterOptions,

@@ -1,4 +1,4 @@
-import type { ReleaseStep } from './release.js';
+import type { StepRecord } from './step-runner.js';
 
 /**
  * The release ledger port: every release and rollback attempt, recorded.
@@ -53,7 +53,7 @@ export interface LedgerEntryFinish {
   versionAfter?: string | undefined;
   /** The stable error code, when the attempt failed. */
   errorCode?: string | undefined;
-  steps: readonly ReleaseStep[];
+  steps: readonly StepRecord[];
   /** ISO-8601. */
   finishedAt: string;
 }
@@ -65,7 +65,7 @@ export interface LedgerEntry extends LedgerEntryStart {
   outcome: LedgerOutcome;
   versionAfter?: string | undefined;
   errorCode?: string | undefined;
-  steps: readonly ReleaseStep[];
+  steps: readonly StepRecord[];
   finishedAt?: string | undefined;
 }
 

@@ -62,3 +62,14 @@ export function redactValue(value: unknown, depth = 0): unknown {
   }
   return undefined;
 }
+
+/**
+ * Removes only the registered secrets from `text`, leaving everything else as it is: for data the
+ * library must give back intact (a configuration snapshot restored by a rollback), where the
+ * credential-shape patterns of {@link redact} would corrupt ordinary prose.
+ */
+export function redactKnownSecrets(text: string): string {
+  let out = text;
+  for (const secret of knownSecrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  return out;
+}

@@ -5,31 +5,28 @@ import {
   parseInput,
   releaseOptionsSchema,
 } from './changes.js';
-import { type Clock, systemClock, throwIfAborted } from './clock.js';
+import { type Clock, systemClock } from './clock.js';
+import { snapshotOfChanges, touchedSnapshot } from './config-snapshot.js';
 import { AbortedError, ConflictError, isAgentReleaseError } from './errors.js';
-import { KeyedMutex } from './keyed-mutex.js';
+import type { ReleaseLedger } from './ledger.js';
+import { LedgerRecorder } from './ledger-recorder.js';
 import type { AgentReleaser, GateProgress, VersionInfo } from './port.js';
+import { holdReleaseLease } from './release-lease.js';
+import type { ReleaseLock } from './release-lock.js';
+import { type StepEvent, type StepRecord, StepRunner, safeEmitter } from './step-runner.js';
 
 /** The steps of a release, in order. */
 export type ReleaseStepName = 'validate' | 'edit-draft' | 'publish' | 'activate' | 'confirm';
 
 /** What happened in one step. */
-export interface ReleaseStep {
-  name: ReleaseStepName;
-  status: 'ok' | 'skipped' | 'failed';
-  /** ms since the epoch, from the release's clock. */
-  startedAt: number;
-  durationMs: number;
-  /** One human line: `draft d1 forked`, `published v4 (not yet live)`, `skipped: activate:false`. */
-  detail?: string | undefined;
-}
+export type ReleaseStep = StepRecord<ReleaseStepName>;
 
 /** Events sent to a {@link ReleaseObserver}, in order. */
 export type ReleaseEvent =
   | { type: 'release-start'; provider: string; agentId: string; at: number }
-  | { type: 'step-start'; provider: string; agentId: string; step: ReleaseStepName; at: number }
-  | { type: 'step-end'; provider: string; agentId: string; step: ReleaseStep }
+  | StepEvent<ReleaseStepName>
   | { type: 'gate-progress'; provider: string; agentId: string; progress: GateProgress }
+  | { type: 'ledger-error'; provider: string; agentId: string; error: unknown }
   | { type: 'release-end'; provider: string; agentId: string; result: ReleaseResult }
   | { type: 'release-error'; provider: string; agentId: string; error: unknown; steps: ReleaseStep[] };
 
@@ -54,6 +51,16 @@ export interface ReleaseOptions {
   signal?: AbortSignal | undefined;
   observer?: ReleaseObserver | undefined;
   clock?: Clock | undefined;
+  /** Records the attempt (before/after version and snapshots, actor, outcome, steps). */
+  ledger?: ReleaseLedger | undefined;
+  /** The lease held for the whole release. Default: the process-wide in-process lock. */
+  lock?: ReleaseLock | undefined;
+  /** Who asked, for the ledger. */
+  actor?: string | undefined;
+  /** The tenant, for the ledger. */
+  tenant?: string | undefined;
+  /** Groups the attempt with the other releases of one fleet rollout, for the ledger. */
+  rolloutId?: string | undefined;
 }
 
 /** What a release did. */
@@ -69,10 +76,6 @@ export interface ReleaseResult {
   steps: ReleaseStep[];
   durationMs: number;
 }
-
-// One process-wide queue: two releases of one agent interleaving would fork from the same base
-// and the second publish would silently drop the first one's change.
-const releaseQueue = new KeyedMutex();
 
 /**
  * Releases `changes` to an agent: validate → edit draft → publish → activate (when publishing did
@@ -93,163 +96,176 @@ export async function release(
   options: ReleaseOptions = {},
 ): Promise<ReleaseResult> {
   const clock = options.clock ?? systemClock;
-  const { signal, observer } = options;
+  const { signal } = options;
   const provider = releaser.provider;
-  const steps: ReleaseStep[] = [];
   const releaseStart = clock.now();
-  const emit = (event: ReleaseEvent) => {
-    try {
-      observer?.(event);
-    } catch {
-      // Observers are for reporting; a broken one must not fail or half-finish a release.
-    }
-  };
+  const emit = safeEmitter(options.observer);
+  const runner = new StepRunner<ReleaseStepName>({
+    provider,
+    agentId,
+    clock,
+    signal,
+    what: 'The release',
+    emit,
+  });
+  const { steps } = runner;
+  const recorder = new LedgerRecorder(options.ledger, clock, {
+    kind: 'release',
+    provider,
+    agentId,
+    tenant: options.tenant,
+    actor: options.actor,
+    rolloutId: options.rolloutId,
+    label: options.label,
+  });
   emit({ type: 'release-start', provider, agentId, at: releaseStart });
 
-  const step = async <T>(name: ReleaseStepName, run: () => Promise<T> | T, describe: (v: T) => string) => {
-    const startedAt = clock.now();
-    emit({ type: 'step-start', provider, agentId, step: name, at: startedAt });
-    try {
-      throwIfAborted(signal, 'The release');
-      const value = await run();
-      const done: ReleaseStep = {
-        name,
-        status: 'ok',
-        startedAt,
-        durationMs: clock.now() - startedAt,
-        detail: describe(value),
-      };
-      steps.push(done);
-      emit({ type: 'step-end', provider, agentId, step: done });
-      return value;
-    } catch (error) {
-      const failed: ReleaseStep = {
-        name,
-        status: 'failed',
-        startedAt,
-        durationMs: clock.now() - startedAt,
-        detail: isAgentReleaseError(error) ? error.code : 'error',
-      };
-      steps.push(failed);
-      emit({ type: 'step-end', provider, agentId, step: failed });
-      throw error;
-    }
-  };
-  const skip = (name: ReleaseStepName, detail: string) => {
-    const skipped: ReleaseStep = { name, status: 'skipped', startedAt: clock.now(), durationMs: 0, detail };
-    steps.push(skipped);
-    emit({ type: 'step-end', provider, agentId, step: skipped });
-  };
-
   try {
-    await step(
+    await runner.run(
       'validate',
-      () => {
-        parseInput(agentIdSchema, agentId, 'agentId', provider);
-        const parsedChanges = parseInput(agentChangesSchema, changes, 'changes', provider);
-        const opts = parseInput(
-          releaseOptionsSchema,
-          {
-            label: options.label,
-            description: options.description,
-            activate: options.activate,
-            draftId: options.draftId,
-            maxWaitMs: options.maxWaitMs,
-          },
-          'options',
-          provider,
-        );
-        releaser.validate?.({
-          agentId,
-          changes: parsedChanges as AgentChanges,
-          label: opts.label,
-          description: opts.description,
-          draftId: opts.draftId,
-        });
-      },
+      () => validateRelease(releaser, agentId, changes, options),
       () => 'input valid',
     );
 
-    const result = await releaseQueue.run(
-      `${provider}\u0000${agentId}`,
-      async () => {
-        const draft = await step(
-          'edit-draft',
-          () => releaser.editDraft(agentId, changes, { draftId: options.draftId, signal }),
-          (d) => `draft ${d.draftId}${d.baseVersionId ? ` from version ${d.baseVersionId}` : ''}`,
-        );
-        const outcome = await step(
-          'publish',
-          () => releaser.publish(draft, { label: options.label, description: options.description, signal }),
-          (o) =>
-            o.status === 'unchanged'
-              ? `unchanged (${o.reason ?? 'no-changes'})`
-              : `published ${describeVersion(o.version)}${o.version.isActive ? ' (live)' : ' (not yet live)'}`,
-        );
-        if (outcome.status === 'unchanged') {
-          skip('activate', 'nothing new to activate');
-          skip('confirm', 'nothing new to confirm');
-          return {
-            status: 'unchanged',
-            provider,
-            agentId,
-            unchangedReason: outcome.reason ?? 'no-changes',
-          } as const;
-        }
+    // One release per agent at a time: two interleaving would fork from the same base and the
+    // second publish would silently drop the first one's change.
+    const result = await holdReleaseLease(options.lock, { provider, agentId }, signal, async () => {
+      if (recorder.enabled) await recorder.begin(await beforeFacts(releaser, agentId, changes, signal));
+      const draft = await runner.run(
+        'edit-draft',
+        () => releaser.editDraft(agentId, changes, { draftId: options.draftId, signal }),
+        (d) => `draft ${d.draftId}${d.baseVersionId ? ` from version ${d.baseVersionId}` : ''}`,
+      );
+      const onGateProgress = (progress: GateProgress) =>
+        emit({ type: 'gate-progress', provider, agentId, progress });
+      const outcome = await runner.run(
+        'publish',
+        () =>
+          releaser.publish(draft, {
+            label: options.label,
+            description: options.description,
+            signal,
+            maxWaitMs: options.maxWaitMs,
+            onGateProgress,
+          }),
+        (o) =>
+          o.status === 'unchanged'
+            ? `unchanged (${o.reason ?? 'no-changes'})`
+            : `published ${describeVersion(o.version)}${o.version.isActive ? ' (live)' : ' (not yet live)'}`,
+      );
+      if (outcome.status === 'unchanged') {
+        runner.skip('activate', 'nothing new to activate');
+        runner.skip('confirm', 'nothing new to confirm');
+        return {
+          status: 'unchanged',
+          provider,
+          agentId,
+          unchangedReason: outcome.reason ?? 'no-changes',
+        } as const;
+      }
 
-        let version = outcome.version;
-        if (version.isActive) {
-          skip('activate', 'live on publish');
-        } else if (options.activate === false) {
-          skip('activate', 'activate: false');
-        } else {
-          version = await step(
-            'activate',
-            () =>
-              releaser.activate(agentId, version.id, {
-                signal,
-                maxWaitMs: options.maxWaitMs,
-                onGateProgress: (progress) => emit({ type: 'gate-progress', provider, agentId, progress }),
-              }),
-            (v) => `activated ${describeVersion(v)}`,
-          );
-        }
+      let version = outcome.version;
+      if (version.isActive) {
+        runner.skip('activate', 'live on publish');
+      } else if (options.activate === false) {
+        runner.skip('activate', 'activate: false');
+      } else {
+        version = await runner.run(
+          'activate',
+          () =>
+            releaser.activate(agentId, version.id, { signal, maxWaitMs: options.maxWaitMs, onGateProgress }),
+          (v) => `activated ${describeVersion(v)}`,
+        );
+      }
 
-        if (!releaser.capabilities.confirmsActiveVersion) {
-          skip('confirm', `${provider} cannot report the live version id`);
-        } else if (!version.isActive) {
-          skip('confirm', 'not activated');
-        } else {
-          const published = version;
-          version = await step(
-            'confirm',
-            async () => {
-              const live = await releaser.getActiveVersion(agentId, { signal });
-              if (!live || live.id !== published.id) {
-                throw new ConflictError(
-                  `${provider}: version ${published.id} was activated but ${live ? `version ${live.id}` : 'no version'} is live now; another writer changed the agent meanwhile`,
-                  { provider, operation: 'confirm' },
-                );
-              }
-              return { ...published, ...live };
-            },
-            (v) => `live version is ${describeVersion(v)}`,
-          );
-        }
-        return { status: 'released', provider, agentId, version } as const;
-      },
-      signal,
-    );
+      if (!releaser.capabilities.confirmsActiveVersion) {
+        runner.skip('confirm', `${provider} cannot report the live version id`);
+      } else if (!version.isActive) {
+        runner.skip('confirm', 'not activated');
+      } else {
+        const published = version;
+        version = await runner.run(
+          'confirm',
+          async () => {
+            const live = await releaser.getActiveVersion(agentId, { signal });
+            if (!live || live.id !== published.id) {
+              throw new ConflictError(
+                `${provider}: version ${published.id} was activated but ${live ? `version ${live.id}` : 'no version'} is live now; another writer changed the agent meanwhile`,
+                { provider, operation: 'confirm' },
+              );
+            }
+            return { ...published, ...live };
+          },
+          (v) => `live version is ${describeVersion(v)}`,
+        );
+      }
+      return { status: 'released', provider, agentId, version } as const;
+    });
 
     const final: ReleaseResult = { ...result, steps, durationMs: clock.now() - releaseStart };
+    const ledgerError = await recorder.finish(final.status, {
+      versionAfter: final.version?.isActive ? final.version.id : recorder.entry?.versionBefore,
+      steps,
+    });
+    if (ledgerError) emit({ type: 'ledger-error', provider, agentId, error: ledgerError });
     emit({ type: 'release-end', provider, agentId, result: final });
     return final;
   } catch (error) {
     const surfaced =
       !isAgentReleaseError(error) && signal?.aborted ? new AbortedError('The release was aborted') : error;
+    const ledgerError = await recorder.finish('failed', { error: surfaced, steps });
+    if (ledgerError) emit({ type: 'ledger-error', provider, agentId, error: ledgerError });
     emit({ type: 'release-error', provider, agentId, error: surfaced, steps });
     throw surfaced;
   }
+}
+
+function validateRelease(
+  releaser: AgentReleaser,
+  agentId: string,
+  changes: AgentChanges,
+  options: ReleaseOptions,
+): void {
+  const provider = releaser.provider;
+  parseInput(agentIdSchema, agentId, 'agentId', provider);
+  const parsedChanges = parseInput(agentChangesSchema, changes, 'changes', provider);
+  const opts = parseInput(
+    releaseOptionsSchema,
+    {
+      label: options.label,
+      description: options.description,
+      activate: options.activate,
+      draftId: options.draftId,
+      maxWaitMs: options.maxWaitMs,
+    },
+    'options',
+    provider,
+  );
+  releaser.validate?.({
+    agentId,
+    changes: parsedChanges as AgentChanges,
+    label: opts.label,
+    description: opts.description,
+    draftId: opts.draftId,
+  });
+}
+
+/** What the ledger records as the starting point: the live version and the touched fields' values. */
+async function beforeFacts(
+  releaser: AgentReleaser,
+  agentId: string,
+  changes: AgentChanges,
+  signal: AbortSignal | undefined,
+) {
+  const live = releaser.capabilities.confirmsActiveVersion
+    ? await releaser.getActiveVersion(agentId, { signal })
+    : null;
+  const current = releaser.readConfig ? await releaser.readConfig(agentId, { signal }) : undefined;
+  return {
+    versionBefore: live?.id,
+    snapshotBefore: current ? touchedSnapshot(current, changes) : undefined,
+    snapshotAfter: snapshotOfChanges(changes),
+  };
 }
 
 function describeVersion(v: VersionInfo): string {

@@ -2,12 +2,14 @@ import type { AgentChanges } from '../changes.js';
 import { agentChangesSchema, agentIdSchema, parseInput } from '../changes.js';
 import { throwIfAborted } from '../clock.js';
 import { NotFoundError, SecurityCheckFailedError, UnsupportedOperationError } from '../errors.js';
+import type { ConfigSnapshot } from '../ledger.js';
 import type {
   ActivateOptions,
   AgentReleaser,
   DraftRef,
   EditDraftOptions,
   GetActiveVersionOptions,
+  ListVersionsOptions,
   PublishOptions,
   PublishOutcome,
   ReleaseInput,
@@ -67,6 +69,8 @@ export class InMemoryReleaser implements AgentReleaser {
       rollback: explicit ? 'reactivate' : 'none',
       confirmsActiveVersion: true,
     };
+    // The port promises `listVersions` exactly where there is a version history.
+    if (!explicit) Object.defineProperty(this, 'listVersions', { value: undefined });
   }
 
   /** Creates an agent with an active version 1 and returns its id. */
@@ -183,6 +187,31 @@ export class InMemoryReleaser implements AgentReleaser {
     const agent = this.#agent(agentId);
     const version = agent.versions.find((v) => v.id === agent.activeId);
     return version ? this.#info(agentId, version) : null;
+  }
+
+  /** Versions newest first (explicit activation only, like a vendor with version history). */
+  async listVersions(agentId: string, opts: ListVersionsOptions = {}): Promise<VersionInfo[]> {
+    throwIfAborted(opts.signal);
+    if (!this.capabilities.versionHistory) {
+      throw new UnsupportedOperationError(`${this.provider} has no version history`, {
+        provider: this.provider,
+      });
+    }
+    this.requestCount++;
+    const agent = this.#agent(agentId);
+    return [...agent.versions]
+      .reverse()
+      .slice(0, opts.limit ?? 20)
+      .map((v) => this.#info(agentId, v));
+  }
+
+  async readConfig(
+    agentId: string,
+    opts: { signal?: AbortSignal | undefined } = {},
+  ): Promise<ConfigSnapshot> {
+    throwIfAborted(opts.signal);
+    this.requestCount++;
+    return { ...(this.activeConfig(agentId) ?? {}) };
   }
 
   #agent(agentId: string): StoredAgent {

@@ -1,0 +1,80 @@
+import type { Clock } from './clock.js';
+import { isAgentReleaseError } from './errors.js';
+import type { LedgerEntry, LedgerEntryFinish, LedgerEntryStart, ReleaseLedger } from './ledger.js';
+import type { StepRecord } from './step-runner.js';
+
+/** Who and what an attempt is about, as `release()` and `rollback()` know it from their options. */
+export type LedgerContext = Pick<
+  LedgerEntryStart,
+  'kind' | 'provider' | 'agentId' | 'tenant' | 'actor' | 'rolloutId' | 'label'
+>;
+
+/**
+ * Writes one attempt to an optional ledger: `begin` once the attempt knows what it starts from,
+ * `finish` whatever happens. Without a ledger every call is a no-op, so the orchestrators never
+ * branch on it.
+ */
+export class LedgerRecorder {
+  #entry: LedgerEntry | undefined;
+
+  constructor(
+    private readonly ledger: ReleaseLedger | undefined,
+    private readonly clock: Clock,
+    private readonly context: LedgerContext,
+  ) {}
+
+  /** Whether there is a ledger to write to (callers skip reads made only for it). */
+  get enabled(): boolean {
+    return this.ledger !== undefined;
+  }
+
+  /** The entry written by `begin`, when there is one. */
+  get entry(): LedgerEntry | undefined {
+    return this.#entry;
+  }
+
+  /**
+   * Records the start. A ledger that cannot be written fails the attempt here, before anything
+   * is sent to the vendor: an attempt the ledger does not know about could not be resumed.
+   */
+  async begin(
+    facts: Pick<LedgerEntryStart, 'versionBefore' | 'snapshotBefore' | 'snapshotAfter'>,
+  ): Promise<void> {
+    if (!this.ledger || this.#entry) return;
+    this.#entry = await this.ledger.begin({
+      ...this.context,
+      ...facts,
+      startedAt: new Date(this.clock.now()).toISOString(),
+    });
+  }
+
+  /**
+   * Records the end. Returns the error when the ledger could not be written, so the caller can
+   * report it without changing what it tells about the vendor (which is true either way).
+   */
+  async finish(
+    outcome: LedgerEntryFinish['outcome'],
+    facts: { versionAfter?: string | undefined; error?: unknown; steps: readonly StepRecord[] },
+  ): Promise<unknown> {
+    if (!this.ledger) return undefined;
+    try {
+      await this.begin({});
+      if (!this.#entry) return undefined;
+      this.#entry = await this.ledger.finish(this.#entry.id, {
+        outcome,
+        versionAfter: facts.versionAfter,
+        errorCode:
+          facts.error === undefined
+            ? undefined
+            : isAgentReleaseError(facts.error)
+              ? facts.error.code
+              : 'UNKNOWN',
+        steps: facts.steps,
+        finishedAt: new Date(this.clock.now()).toISOString(),
+      });
+      return undefined;
+    } catch (error) {
+      return error;
+    }
+  }
+}

@@ -1,0 +1,277 @@
+import { agentIdSchema, parseInput, versionIdSchema } from './changes.js';
+import { type Clock, systemClock } from './clock.js';
+import { snapshotOfChanges, touchedSnapshot } from './config-snapshot.js';
+import {
+  AbortedError,
+  ConflictError,
+  isAgentReleaseError,
+  UnsupportedOperationError,
+  ValidationError,
+} from './errors.js';
+import type { ConfigSnapshot, ReleaseLedger } from './ledger.js';
+import { LedgerRecorder } from './ledger-recorder.js';
+import type { AgentReleaser, GateProgress, VersionInfo } from './port.js';
+import { holdReleaseLease } from './release-lease.js';
+import type { ReleaseLock } from './release-lock.js';
+import { planRollback, type RollbackPlan, type RollbackTarget } from './rollback-target.js';
+import { type StepEvent, type StepRecord, StepRunner, safeEmitter } from './step-runner.js';
+
+export type { RollbackTarget } from './rollback-target.js';
+
+/** The steps of a rollback, in order. */
+export type RollbackStepName = 'validate' | 'resolve-target' | 'make-live' | 'confirm';
+
+/** What happened in one step of a rollback. */
+export type RollbackStep = StepRecord<RollbackStepName>;
+
+/** Events sent to a {@link RollbackObserver}, in order. */
+export type RollbackEvent =
+  | { type: 'rollback-start'; provider: string; agentId: string; at: number }
+  | StepEvent<RollbackStepName>
+  | { type: 'gate-progress'; provider: string; agentId: string; progress: GateProgress }
+  | { type: 'ledger-error'; provider: string; agentId: string; error: unknown }
+  | { type: 'rollback-end'; provider: string; agentId: string; result: RollbackResult }
+  | { type: 'rollback-error'; provider: string; agentId: string; error: unknown; steps: RollbackStep[] };
+
+/** Receives rollback progress; a throwing observer never breaks a rollback. */
+export type RollbackObserver = (event: RollbackEvent) => void;
+
+/** Options of {@link rollback}. */
+export interface RollbackOptions {
+  /** Records the attempt; required on vendors that can only roll back by re-publishing. */
+  ledger?: ReleaseLedger | undefined;
+  /** The lease held for the whole rollback. Default: the process-wide in-process lock. */
+  lock?: ReleaseLock | undefined;
+  /** Who asked, for the ledger. */
+  actor?: string | undefined;
+  /** The tenant, for the ledger. */
+  tenant?: string | undefined;
+  /** Upper bound on waiting for a publish gate. */
+  maxWaitMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+  observer?: RollbackObserver | undefined;
+  clock?: Clock | undefined;
+}
+
+/** What a rollback did. */
+export interface RollbackResult {
+  /** `rolled-back`: the target configuration is live now. `unchanged`: it already was; nothing was sent. */
+  status: 'rolled-back' | 'unchanged';
+  provider: string;
+  agentId: string;
+  /** The live version at the end (on a restore-style vendor, the new head holding the old configuration). */
+  version: VersionInfo | undefined;
+  /** The version the rollback went back to, when the vendor or the ledger names it. */
+  targetVersionId: string | undefined;
+  /** The version that was live before, when known. */
+  fromVersionId: string | undefined;
+  steps: RollbackStep[];
+  durationMs: number;
+}
+
+/**
+ * Makes an earlier configuration live again, the vendor's way: re-activate the older version
+ * (explicit activation), restore it as a new head (restore-style vendors), or re-publish the
+ * values the ledger recorded (vendors with no history). The twin of `release()`: validated before
+ * any request, one per agent at a time under the release lease, confirmed where the vendor can
+ * tell, recorded in the ledger.
+ *
+ * @throws ValidationError on bad input (nothing sent), UnsupportedOperationError when the vendor
+ *   cannot go back without a ledger, NotFoundError when there is nothing earlier, ConflictError
+ *   when another writer changed the live version meanwhile, AbortedError, and the provider's errors.
+ */
+export async function rollback(
+  releaser: AgentReleaser,
+  agentId: string,
+  target: RollbackTarget,
+  options: RollbackOptions = {},
+): Promise<RollbackResult> {
+  const clock = options.clock ?? systemClock;
+  const { signal } = options;
+  const provider = releaser.provider;
+  const started = clock.now();
+  const emit = safeEmitter(options.observer);
+  const runner = new StepRunner<RollbackStepName>({
+    provider,
+    agentId,
+    clock,
+    signal,
+    what: 'The rollback',
+    emit,
+  });
+  const recorder = new LedgerRecorder(options.ledger, clock, {
+    kind: 'rollback',
+    provider,
+    agentId,
+    tenant: options.tenant,
+    actor: options.actor,
+  });
+  emit({ type: 'rollback-start', provider, agentId, at: started });
+  let outcome: Omit<RollbackResult, 'steps' | 'durationMs'> | undefined;
+  try {
+    await runner.run(
+      'validate',
+      () => validateRollback(releaser, agentId, target, options),
+      () => 'input valid',
+    );
+    outcome = await holdReleaseLease(options.lock, { provider, agentId }, signal, async () => {
+      const live = releaser.capabilities.confirmsActiveVersion
+        ? await releaser.getActiveVersion(agentId, { signal })
+        : null;
+      const plan = await runner.run(
+        'resolve-target',
+        () => planRollback(releaser, agentId, target, live, options.ledger, signal),
+        describePlan,
+      );
+      const base = { provider, agentId, fromVersionId: live?.id, targetVersionId: plan.versionId };
+      if (plan.kind === 'already-live') {
+        runner.skip('make-live', `version ${plan.versionId} is live already`);
+        runner.skip('confirm', 'nothing changed');
+        await recorder.begin({ versionBefore: live?.id });
+        return { ...base, status: 'unchanged', version: live ?? undefined } as const;
+      }
+      await recorder.begin({
+        versionBefore: live?.id,
+        ...(await snapshots(releaser, agentId, plan, recorder.enabled, signal)),
+      });
+      const onGateProgress = (progress: GateProgress) =>
+        emit({ type: 'gate-progress', provider, agentId, progress });
+      const made = await runner.run(
+        'make-live',
+        () => makeLive(releaser, agentId, plan, { signal, maxWaitMs: options.maxWaitMs, onGateProgress }),
+        (v) => (v ? `live: ${v.id}` : 'unchanged: the values are live already'),
+      );
+      if (!made) {
+        runner.skip('confirm', 'nothing changed');
+        return { ...base, status: 'unchanged', version: live ?? undefined } as const;
+      }
+      const version = await confirm(releaser, agentId, made, runner, signal);
+      return { ...base, status: 'rolled-back', version } as const;
+    });
+    const result: RollbackResult = { ...outcome, steps: runner.steps, durationMs: clock.now() - started };
+    const ledgerError = await recorder.finish(result.status === 'unchanged' ? 'unchanged' : 'rolled-back', {
+      versionAfter: result.version?.id,
+      steps: runner.steps,
+    });
+    if (ledgerError) emit({ type: 'ledger-error', provider, agentId, error: ledgerError });
+    emit({ type: 'rollback-end', provider, agentId, result });
+    return result;
+  } catch (error) {
+    const surfaced =
+      !isAgentReleaseError(error) && signal?.aborted ? new AbortedError('The rollback was aborted') : error;
+    const ledgerError = await recorder.finish('failed', { error: surfaced, steps: runner.steps });
+    if (ledgerError) emit({ type: 'ledger-error', provider, agentId, error: ledgerError });
+    emit({ type: 'rollback-error', provider, agentId, error: surfaced, steps: runner.steps });
+    throw surfaced;
+  }
+}
+
+function validateRollback(
+  releaser: AgentReleaser,
+  agentId: string,
+  target: RollbackTarget,
+  options: RollbackOptions,
+): void {
+  const provider = releaser.provider;
+  parseInput(agentIdSchema, agentId, 'agentId', provider);
+  if (typeof target !== 'object' || target === null || typeof target.to !== 'string') {
+    throw new ValidationError("Invalid target: pass { to: versionId } or { to: 'previous' }.", {
+      provider,
+      issues: [{ path: 'target.to', message: "must be a version id or 'previous'" }],
+    });
+  }
+  if (target.to !== 'previous') parseInput(versionIdSchema, target.to, 'target.to', provider);
+  if (releaser.capabilities.rollback === 'none' && !options.ledger) {
+    throw new UnsupportedOperationError(
+      `${provider} keeps no version history, so a rollback re-publishes what a ledger recorded; pass options.ledger (the ledger your releases were recorded in).`,
+      { provider, operation: 'rollback' },
+    );
+  }
+  if (options.maxWaitMs !== undefined && !(Number.isInteger(options.maxWaitMs) && options.maxWaitMs > 0)) {
+    throw new ValidationError('Invalid options: maxWaitMs must be a positive integer.', {
+      provider,
+      issues: [{ path: 'options.maxWaitMs', message: 'must be a positive integer' }],
+    });
+  }
+}
+
+/** Before/after snapshots for the ledger; read only when there is a ledger to write them to. */
+async function snapshots(
+  releaser: AgentReleaser,
+  agentId: string,
+  plan: Exclude<RollbackPlan, { kind: 'already-live' }>,
+  wanted: boolean,
+  signal: AbortSignal | undefined,
+): Promise<{ snapshotBefore?: ConfigSnapshot; snapshotAfter?: ConfigSnapshot }> {
+  if (!wanted || !releaser.readConfig)
+    return plan.kind === 'republish' ? { snapshotAfter: plan.restore } : {};
+  const current = await releaser.readConfig(agentId, { signal });
+  if (plan.kind === 'republish') {
+    return {
+      snapshotBefore: touchedSnapshot(current, plan.changes),
+      snapshotAfter: snapshotOfChanges(plan.changes),
+    };
+  }
+  return { snapshotBefore: current };
+}
+
+async function makeLive(
+  releaser: AgentReleaser,
+  agentId: string,
+  plan: Exclude<RollbackPlan, { kind: 'already-live' }>,
+  opts: {
+    signal: AbortSignal | undefined;
+    maxWaitMs: number | undefined;
+    onGateProgress: (p: GateProgress) => void;
+  },
+): Promise<VersionInfo | undefined> {
+  if (plan.kind === 'activate') return releaser.activate(agentId, plan.versionId, opts);
+  const draft = await releaser.editDraft(agentId, plan.changes, { signal: opts.signal });
+  const published = await releaser.publish(draft, { ...opts, label: 'rollback' });
+  if (published.status === 'unchanged') return undefined;
+  if (published.version.isActive || releaser.capabilities.activation === 'on-publish')
+    return published.version;
+  return releaser.activate(agentId, published.version.id, opts);
+}
+
+async function confirm(
+  releaser: AgentReleaser,
+  agentId: string,
+  made: VersionInfo,
+  runner: StepRunner<RollbackStepName>,
+  signal: AbortSignal | undefined,
+): Promise<VersionInfo> {
+  if (!releaser.capabilities.confirmsActiveVersion) {
+    runner.skip('confirm', `${releaser.provider} cannot report the live version id`);
+    return made;
+  }
+  return runner.run(
+    'confirm',
+    async () => {
+      const live = await releaser.getActiveVersion(agentId, { signal });
+      if (!live || live.id !== made.id) {
+        throw new ConflictError(
+          `Version ${made.id} was made live but ${live ? `version ${live.id}` : 'no version'} is live now; another writer changed the agent meanwhile. Check what is live before rolling back again.`,
+          {
+            provider: releaser.provider,
+            operation: 'rollback',
+            details: { madeLive: made.id, liveNow: live?.id },
+          },
+        );
+      }
+      return { ...made, ...live };
+    },
+    (v) => `live version is ${v.id}`,
+  );
+}
+
+function describePlan(plan: RollbackPlan): string {
+  switch (plan.kind) {
+    case 'already-live':
+      return `version ${plan.versionId} is live already`;
+    case 'activate':
+      return `make version ${plan.versionId} live (from ${plan.source})`;
+    case 'republish':
+      return `re-publish the values recorded before ${plan.versionId ?? 'the last release'}`;
+  }
+}
