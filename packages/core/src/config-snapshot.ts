@@ -61,7 +61,8 @@ export function snapshotToUndo(newer: readonly LedgerEntry[]): ConfigSnapshot {
     for (const [provider, fields] of Object.entries(before.providerOptions ?? {})) {
       if (!fields) continue;
       restore.providerOptions ??= {};
-      const into = (restore.providerOptions[provider] ??= {});
+      const into = restore.providerOptions[provider] ?? {};
+      restore.providerOptions[provider] = into;
       for (const [key, value] of Object.entries(fields)) if (!Object.hasOwn(into, key)) into[key] = value;
     }
   }
