@@ -2,15 +2,12 @@ import {
   type ActivateOptions,
   type AgentChanges,
   type AgentReleaser,
-  backoffDelayMs,
   type Clock,
-  ConflictError,
   type DraftRef,
   type EditDraftOptions,
   type GetActiveVersionOptions,
   type HttpClient,
   type Logger,
-  ProviderUnavailableError,
   type PublishOptions,
   type PublishOutcome,
   parseInput,
@@ -25,13 +22,13 @@ import {
 import {
   getAgentResponseSchema,
   LANGDOCK_PATHS,
-  type PublishResponse,
   publishResponseSchema,
   updateResponseSchema,
 } from './langdock-api.js';
 import { LANGDOCK_CAPABILITIES, LANGDOCK_PROVIDER } from './langdock-capabilities.js';
 import { LANGDOCK_DRAFT_ID, LANGDOCK_LIVE_VERSION_ID, langdockAgentIdSchema } from './langdock-ids.js';
 import { toLangdockUpdate, toPublishDescription, toPublishedVersion } from './langdock-mapping.js';
+import { publishExactlyOnce } from './langdock-publish-once.js';
 
 /**
  * How many agents' last published version one releaser remembers. Bounded so a long-lived
@@ -119,8 +116,10 @@ export class LangdockReleaser implements AgentReleaser {
    * changes) is `unchanged` / `no-changes`.
    *
    * When the response is lost (connection dropped, deadline, 5xx) the publish may have happened.
-   * It is re-sent once: a 409 then means the content is live already, which is reported as
-   * `unchanged` / `already-published` and never as a failure or a second version.
+   * It is re-sent once ({@link publishExactlyOnce}): a 409 then means the lost attempt made the
+   * draft live, which is reported as `published` with `reconciled: true` and the version
+   * `{ id: 'live' }` (Langdock does not name it) — never `unchanged`, which means no version was
+   * created, and never a second version.
    */
   async publish(draft: DraftRef, opts: PublishOptions = {}): Promise<PublishOutcome> {
     const agentId = this.#draftRef(draft);
@@ -128,23 +127,25 @@ export class LangdockReleaser implements AgentReleaser {
     throwIfAborted(opts.signal, `${LANGDOCK_PROVIDER} publish`);
     const body = { agentId, ...(description !== undefined ? { description } : {}) };
 
-    let response: PublishResponse;
-    try {
-      response = await this.#publishOnce(body, opts.signal);
-    } catch (error) {
-      if (isNoChanges(error)) return { status: 'unchanged', reason: 'no-changes' };
-      if (!(error instanceof ProviderUnavailableError && error.mayHaveTakenEffect)) throw error;
-      // `retry: false` means "send every request once"; the caller gets the lost-response error.
-      if (this.#http.retryPolicy.maxRetries === 0) throw error;
-      const reconciled = await this.#reconcilePublish(body, error, opts.signal);
-      if (reconciled === 'already-published') {
-        // A version this releaser cannot name is live now; whatever it remembered is stale.
-        this.#lastPublished.delete(agentId);
-        return { status: 'unchanged', reason: 'already-published' };
-      }
-      response = reconciled;
+    const result = await publishExactlyOnce(
+      () => this.#publishOnce(body, opts.signal),
+      { retryPolicy: this.#http.retryPolicy, clock: this.#clock, random: this.#random, logger: this.#logger },
+      { agentId, signal: opts.signal },
+    );
+    if (result.kind === 'no-changes') return { status: 'unchanged', reason: 'no-changes' };
+    if (result.kind === 'reconciled') {
+      // A version this releaser cannot name is live now; whatever it remembered is stale.
+      this.#lastPublished.delete(agentId);
+      const version: VersionInfo = {
+        ...liveVersion(agentId),
+        ...(opts.label !== undefined ? { label: opts.label } : {}),
+        ...(description !== undefined ? { description } : {}),
+      };
+      // core adds `reconciled` to the `published` outcome: "a version was created, seen only
+      // through the 409 of the re-send, not through Langdock's answer".
+      return { status: 'published', version, reconciled: true } as PublishOutcome;
     }
-    const version = toPublishedVersion(agentId, response, { label: opts.label, description });
+    const version = toPublishedVersion(agentId, result.response, { label: opts.label, description });
     this.#remember(version);
     return { status: 'published', version };
   }
@@ -207,33 +208,6 @@ export class LangdockReleaser implements AgentReleaser {
     return data;
   }
 
-  async #reconcilePublish(
-    body: { agentId: string; description?: string },
-    lost: ProviderUnavailableError,
-    signal: AbortSignal | undefined,
-  ): Promise<PublishResponse | 'already-published'> {
-    const delayMs = backoffDelayMs(0, this.#http.retryPolicy, this.#random);
-    this.#logger.warn('langdock publish: response lost, re-sending once to learn whether it took effect', {
-      agentId: body.agentId,
-      reason: lost.reason,
-      status: lost.status,
-      delayMs,
-    });
-    await this.#clock.sleep(delayMs, signal);
-    try {
-      return await this.#publishOnce(body, signal);
-    } catch (error) {
-      // 409: the draft equals the live version, so the content is live. Either the lost attempt
-      // published it, or there was nothing to publish to begin with; Langdock cannot tell which,
-      // but in both cases nothing is missing and this re-send created no second version.
-      if (!isNoChanges(error)) throw error;
-      this.#logger.info('langdock publish: the lost attempt had taken effect; content is live', {
-        agentId: body.agentId,
-      });
-      return 'already-published';
-    }
-  }
-
   #remember(version: VersionInfo): void {
     this.#lastPublished.delete(version.agentId);
     this.#lastPublished.set(version.agentId, version);
@@ -273,11 +247,6 @@ export class LangdockReleaser implements AgentReleaser {
     this.#draftId(draft.draftId, 'draft.draftId');
     return parseInput(langdockAgentIdSchema, draft.agentId, 'draft.agentId', LANGDOCK_PROVIDER);
   }
-}
-
-/** A 409 from publish: Langdock's "No draft changes to publish". */
-function isNoChanges(error: unknown): boolean {
-  return error instanceof ConflictError && error.status === 409;
 }
 
 function liveVersion(agentId: string): VersionInfo {
