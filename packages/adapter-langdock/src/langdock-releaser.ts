@@ -3,10 +3,12 @@ import {
   type AgentChanges,
   type AgentReleaser,
   type Clock,
+  ConflictError,
   type DraftRef,
   type EditDraftOptions,
   type GetActiveVersionOptions,
   type HttpClient,
+  isAgentReleaseError,
   type Logger,
   type PublishOptions,
   type PublishOutcome,
@@ -22,12 +24,20 @@ import {
 import {
   getAgentResponseSchema,
   LANGDOCK_PATHS,
+  type LangdockAgent,
   publishResponseSchema,
   updateResponseSchema,
 } from './langdock-api.js';
 import { LANGDOCK_CAPABILITIES, LANGDOCK_PROVIDER } from './langdock-capabilities.js';
+import {
+  draftFromUpdateAnswer,
+  fieldsThatDiffer,
+  foreignDraftFields,
+  restoreFields,
+} from './langdock-draft-diff.js';
 import { LANGDOCK_DRAFT_ID, LANGDOCK_LIVE_VERSION_ID, langdockAgentIdSchema } from './langdock-ids.js';
 import { toLangdockUpdate, toPublishDescription, toPublishedVersion } from './langdock-mapping.js';
+import { foreignDraftEditsSchema, type LangdockForeignDraftEdits } from './langdock-options.js';
 import { publishExactlyOnce } from './langdock-publish-once.js';
 
 /**
@@ -42,6 +52,17 @@ export interface LangdockReleaserDeps {
   logger: Logger;
   clock: Clock;
   random: () => number;
+  /** Default for {@link LangdockEditDraftOptions.foreignDraftEdits}. */
+  foreignDraftEdits: LangdockForeignDraftEdits;
+}
+
+/** Langdock-only options of `editDraft`, next to the port's own. */
+export interface LangdockEditDraftOptions {
+  /**
+   * Edits someone else left unpublished in the shared draft: `'refuse'` (the releaser's default
+   * unless built otherwise) or `'include'` (publish them with this release).
+   */
+  foreignDraftEdits?: LangdockForeignDraftEdits | undefined;
 }
 
 /**
@@ -62,6 +83,7 @@ export class LangdockReleaser implements AgentReleaser {
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #random: () => number;
+  readonly #foreignDraftEdits: LangdockForeignDraftEdits;
   readonly #lastPublished = new Map<string, VersionInfo>();
 
   constructor(deps: LangdockReleaserDeps) {
@@ -69,6 +91,7 @@ export class LangdockReleaser implements AgentReleaser {
     this.#logger = deps.logger;
     this.#clock = deps.clock;
     this.#random = deps.random;
+    this.#foreignDraftEdits = deps.foreignDraftEdits;
   }
 
   /**
@@ -85,30 +108,58 @@ export class LangdockReleaser implements AgentReleaser {
   }
 
   /**
-   * `PATCH /agent/v1/update {agentId, ...fields}` on the agent's one draft. Sends nothing when no
-   * change is for Langdock (e.g. only `providerOptions.atoms`); the returned ref then publishes
-   * whatever the draft already holds (usually nothing: `unchanged`).
+   * Writes the changes into the agent's one draft, which Langdock's web UI shares:
+   *
+   * 1. `GET /agent/v1/get` reads the live agent. When it already holds every requested value,
+   *    nothing is written and the returned ref publishes nothing (`unchanged`, no request).
+   * 2. `PATCH /agent/v1/update {agentId, ...fields}` writes every requested field.
+   * 3. Unless `foreignDraftEdits` is `'include'`, the draft the update answer shows is compared
+   *    with the live agent outside the written fields. A difference is someone else's unpublished
+   *    edit; an answer that does not show the draft cannot prove there is none. Either way the
+   *    written fields are put back to their live values and a `ConflictError` is thrown, so
+   *    nothing of this release is left in the draft for someone else's publish.
+   *
+   * Sends nothing at all when no change is for Langdock (e.g. only `providerOptions.atoms`).
+   *
+   * @throws ConflictError `details.reason` `foreign-draft-edits` (with `details.fields`) or
+   *   `draft-unreadable`; `details.restored` says whether the write was undone.
    */
-  async editDraft(agentId: string, changes: AgentChanges, opts: EditDraftOptions = {}): Promise<DraftRef> {
+  async editDraft(
+    agentId: string,
+    changes: AgentChanges,
+    opts: EditDraftOptions & LangdockEditDraftOptions = {},
+  ): Promise<DraftRef> {
     this.#agentId(agentId);
-    const fields = toLangdockUpdate(changes);
+    const fields = toLangdockUpdate(changes) as Record<string, unknown>;
     this.#draftId(opts.draftId, 'draftId');
+    const mode =
+      parseInput(
+        foreignDraftEditsSchema.optional(),
+        opts.foreignDraftEdits,
+        'options.foreignDraftEdits',
+        LANGDOCK_PROVIDER,
+      ) ?? this.#foreignDraftEdits;
     throwIfAborted(opts.signal, `${LANGDOCK_PROVIDER} editDraft`);
-    const updatedFields = Object.keys(fields);
-    if (updatedFields.length > 0) {
-      await this.#http.request({
-        operation: 'editDraft',
-        method: 'PATCH',
-        path: LANGDOCK_PATHS.update,
-        body: { agentId, ...fields },
-        schema: updateResponseSchema,
-        // Setting the same fields to the same values twice has the effect of once, so a lost
-        // response may be re-sent safely.
-        idempotent: true,
-        signal: opts.signal,
-      });
+    const ref = (updatedFields: string[]): DraftRef => ({
+      provider: LANGDOCK_PROVIDER,
+      agentId,
+      draftId: LANGDOCK_DRAFT_ID,
+      meta: { updatedFields },
+    });
+    if (Object.keys(fields).length === 0) return ref([]);
+
+    const live = await this.#readAgent(agentId, 'editDraft', opts.signal);
+    if (fieldsThatDiffer(live, fields).length === 0) return ref([]);
+
+    const answer = await this.#update(agentId, fields, opts.signal);
+    const written = Object.keys(fields);
+    if (mode === 'include') return ref(written);
+    const draft = draftFromUpdateAnswer(answer, fields);
+    const foreign = draft === undefined ? undefined : foreignDraftFields(live, draft, written);
+    if (foreign === undefined || foreign.length > 0) {
+      throw await this.#refuseDraft(agentId, live, written, foreign, opts.signal);
     }
-    return { provider: LANGDOCK_PROVIDER, agentId, draftId: LANGDOCK_DRAFT_ID, meta: { updatedFields } };
+    return ref(written);
   }
 
   /**
@@ -125,6 +176,9 @@ export class LangdockReleaser implements AgentReleaser {
     const agentId = this.#draftRef(draft);
     const description = toPublishDescription(opts);
     throwIfAborted(opts.signal, `${LANGDOCK_PROVIDER} publish`);
+    // editDraft found every value live already: publishing would only ship what others left in
+    // the shared draft.
+    if (wroteNothing(draft)) return { status: 'unchanged', reason: 'no-changes' };
     const body = { agentId, ...(description !== undefined ? { description } : {}) };
 
     const result = await publishExactlyOnce(
@@ -182,15 +236,88 @@ export class LangdockReleaser implements AgentReleaser {
   async getActiveVersion(agentId: string, opts: GetActiveVersionOptions = {}): Promise<VersionInfo | null> {
     this.#agentId(agentId);
     throwIfAborted(opts.signal, `${LANGDOCK_PROVIDER} getActiveVersion`);
-    await this.#http.request({
-      operation: 'getActiveVersion',
+    await this.#readAgent(agentId, 'getActiveVersion', opts.signal);
+    return this.#lastPublished.get(agentId) ?? liveVersion(agentId);
+  }
+
+  async #readAgent(agentId: string, operation: string, signal?: AbortSignal): Promise<LangdockAgent> {
+    const { data } = await this.#http.request({
+      operation,
       method: 'GET',
       path: LANGDOCK_PATHS.get,
       query: { agentId },
       schema: getAgentResponseSchema,
-      signal: opts.signal,
+      signal,
     });
-    return this.#lastPublished.get(agentId) ?? liveVersion(agentId);
+    return data.agent;
+  }
+
+  async #update(agentId: string, fields: Record<string, unknown>, signal?: AbortSignal): Promise<unknown> {
+    const { data } = await this.#http.request({
+      operation: 'editDraft',
+      method: 'PATCH',
+      path: LANGDOCK_PATHS.update,
+      body: { agentId, ...fields },
+      schema: updateResponseSchema,
+      // Setting the same fields to the same values twice has the effect of once, so a lost
+      // response may be re-sent safely.
+      idempotent: true,
+      signal,
+    });
+    return data;
+  }
+
+  /**
+   * Puts the written fields back to their live values, so nothing of a refused release waits in
+   * the shared draft, and builds the error that says why and whether that worked.
+   */
+  async #refuseDraft(
+    agentId: string,
+    live: LangdockAgent,
+    written: string[],
+    foreign: string[] | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<ConflictError> {
+    const restore = restoreFields(live, written);
+    let restoreError: string | undefined;
+    if (Object.keys(restore.fields).length > 0) {
+      try {
+        await this.#update(agentId, restore.fields, signal);
+      } catch (error) {
+        restoreError = isAgentReleaseError(error) ? error.code : 'UNKNOWN';
+        this.#logger.warn('langdock editDraft: could not put the written fields back into the draft', {
+          agentId,
+          fields: Object.keys(restore.fields),
+          code: restoreError,
+        });
+      }
+    }
+    const restored = restoreError === undefined && restore.missing.length === 0;
+    const why =
+      foreign === undefined
+        ? "Langdock's update answer did not show the agent's draft, so this release cannot tell whether it holds someone else's unpublished edits"
+        : `the agent's draft holds unpublished edits this release did not make (${foreign.join(', ')})`;
+    const undo = restored
+      ? 'nothing was published and the fields this release wrote were put back'
+      : `nothing was published, but the fields this release wrote could not all be put back (${[
+          ...(restoreError !== undefined ? Object.keys(restore.fields) : []),
+          ...restore.missing,
+        ].join(', ')}), so check the draft`;
+    return new ConflictError(
+      `${LANGDOCK_PROVIDER}: ${why}; ${undo}. Publish or discard those edits in Langdock, or pass foreignDraftEdits: 'include' to publish them with this release.`,
+      {
+        provider: LANGDOCK_PROVIDER,
+        operation: 'editDraft',
+        details: {
+          agentId,
+          reason: foreign === undefined ? 'draft-unreadable' : 'foreign-draft-edits',
+          ...(foreign !== undefined ? { fields: foreign } : {}),
+          restored,
+          ...(restore.missing.length > 0 ? { notRestored: restore.missing } : {}),
+          ...(restoreError !== undefined ? { restoreError } : {}),
+        },
+      },
+    );
   }
 
   async #publishOnce(body: { agentId: string; description?: string }, signal?: AbortSignal) {
@@ -247,6 +374,12 @@ export class LangdockReleaser implements AgentReleaser {
     this.#draftId(draft.draftId, 'draft.draftId');
     return parseInput(langdockAgentIdSchema, draft.agentId, 'draft.agentId', LANGDOCK_PROVIDER);
   }
+}
+
+/** A ref from an `editDraft` that found every requested value live and wrote nothing. */
+function wroteNothing(draft: DraftRef): boolean {
+  const updated = draft.meta?.updatedFields;
+  return Array.isArray(updated) && updated.length === 0;
 }
 
 function liveVersion(agentId: string): VersionInfo {

@@ -79,10 +79,11 @@ describe('releases against the emulator', () => {
       },
     });
     expect(emu.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      'GET /agent/v1/get 200',
       'PATCH /agent/v1/update 200',
       'POST /agent/v1/publish 200',
     ]);
-    expect(emu.requests[0]?.body).toEqual({
+    expect(emu.requests[1]?.body).toEqual({
       agentId,
       instruction: 'You answer billing questions.',
       model: 'gpt-4.1',
@@ -153,7 +154,13 @@ describe('faults', () => {
     });
     const result = await release(releaser, agentId, { instructions: 'v2' });
     expect(result.status).toBe('released');
-    expect(emu.requests.map((r) => r.status)).toEqual([200, 429, 200]);
+    expect(emu.requests.map((r) => `${r.method} ${r.status}`)).toEqual([
+      'GET 200',
+      'PATCH 429',
+      'PATCH 200',
+      'POST 429',
+      'POST 200',
+    ]);
     expect(clock.sleeps[0]).toBeGreaterThanOrEqual(1000);
     expect(emu.state.versions(agentId)).toHaveLength(2);
   });
@@ -164,6 +171,7 @@ describe('faults', () => {
     const result = await release(releaser, agentId, { instructions: 'v2' });
     expect(result.status).toBe('released');
     expect(emu.requests.map((r) => `${r.method} ${r.status}`)).toEqual([
+      'GET 200',
       'PATCH 503',
       'PATCH 200',
       'POST 200',

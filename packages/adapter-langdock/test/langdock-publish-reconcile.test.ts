@@ -1,7 +1,17 @@
 import { AbortedError, ProviderUnavailableError, release, ValidationError } from '@agent-release/core';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT, BASE, expectNoSecret, makeReleaser, publishBody, rejectionOf, VERSION } from './helpers.js';
+import {
+  AGENT,
+  BASE,
+  expectNoSecret,
+  makeReleaser,
+  nockLiveAgent,
+  publishBody,
+  rejectionOf,
+  updatedBody,
+  VERSION,
+} from './helpers.js';
 
 /** A connection dropped after the request was sent (nock 14 needs an Error instance here). */
 const connectionReset = () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
@@ -115,9 +125,10 @@ describe('publish after a lost response', () => {
   });
 
   it('release() ends released, not unchanged, after a lost publish that took effect', async () => {
+    nockLiveAgent();
     nock(BASE)
       .patch('/agent/v1/update', { agentId: AGENT, instruction: 'v2' })
-      .reply(200, {})
+      .reply(200, updatedBody({ instruction: 'v2' }))
       .post('/agent/v1/publish')
       .replyWithError(connectionReset())
       .post('/agent/v1/publish')
