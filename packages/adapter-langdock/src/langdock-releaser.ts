@@ -3,6 +3,7 @@ import {
   type AgentChanges,
   type AgentReleaser,
   type Clock,
+  type ConfigSnapshot,
   ConflictError,
   type DraftRef,
   type EditDraftOptions,
@@ -13,6 +14,7 @@ import {
   type PublishOptions,
   type PublishOutcome,
   parseInput,
+  type ReadConfigOptions,
   type ReleaseInput,
   type ReleaserCapabilities,
   throwIfAborted,
@@ -29,6 +31,7 @@ import {
   updateResponseSchema,
 } from './langdock-api.js';
 import { LANGDOCK_CAPABILITIES, LANGDOCK_PROVIDER } from './langdock-capabilities.js';
+import { toConfigSnapshot } from './langdock-config.js';
 import {
   draftFromUpdateAnswer,
   fieldsThatDiffer,
@@ -238,6 +241,27 @@ export class LangdockReleaser implements AgentReleaser {
     throwIfAborted(opts.signal, `${LANGDOCK_PROVIDER} getActiveVersion`);
     await this.#readAgent(agentId, 'getActiveVersion', opts.signal);
     return this.#lastPublished.get(agentId) ?? liveVersion(agentId);
+  }
+
+  /**
+   * The live configuration (`GET /agent/v1/get`) as a {@link ConfigSnapshot}: `instructions`,
+   * `model` and every `providerOptions.langdock` field, ready to be released again (the only
+   * way back on Langdock). Never the unpublished draft, which Langdock does not let anyone read.
+   * A value a release would refuse is left out and logged.
+   *
+   * @throws NotFoundError for an unknown agent; ValidationError for a non-UUID id (nothing sent).
+   */
+  async readConfig(agentId: string, opts: ReadConfigOptions = {}): Promise<ConfigSnapshot> {
+    this.#agentId(agentId);
+    throwIfAborted(opts.signal, `${LANGDOCK_PROVIDER} readConfig`);
+    const { snapshot, skipped } = toConfigSnapshot(await this.#readAgent(agentId, 'readConfig', opts.signal));
+    if (skipped.length > 0) {
+      this.#logger.warn('langdock readConfig: left out fields a release could not write back', {
+        agentId,
+        fields: skipped,
+      });
+    }
+    return snapshot;
   }
 
   async #readAgent(agentId: string, operation: string, signal?: AbortSignal): Promise<LangdockAgent> {
