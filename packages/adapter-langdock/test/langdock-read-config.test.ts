@@ -72,17 +72,19 @@ describe('readConfig → GET /agent/v1/get?agentId=', () => {
     await expect(releaser.readConfig('not-a-uuid')).rejects.toBeInstanceOf(ValidationError);
   });
 
-  it('maps 404 and keeps the key out of the error when Langdock echoes it', async () => {
-    nock(BASE)
-      .get('/agent/v1/get')
-      .query({ agentId: AGENT })
-      .reply(404, { message: `Agent not found for key ${SENTINEL_KEY}` });
-    const { releaser, logger } = makeReleaser();
-    const error = await rejectionOf(releaser.readConfig(AGENT));
-    expect(error).toBeInstanceOf(NotFoundError);
-    expect(error).toMatchObject({ operation: 'readConfig' });
-    expectNoSecret(error, logger.lines);
-  });
+  for (const key of [SENTINEL_KEY, 'Zq7.x/9+mK_e-4Lw=pT2vR8c']) {
+    it(`maps 404 and keeps the key out of the error when Langdock echoes it (${key.slice(0, 4)}…)`, async () => {
+      nock(BASE)
+        .get('/agent/v1/get')
+        .query({ agentId: AGENT })
+        .reply(404, { message: `Agent not found for key ${key}` });
+      const { releaser, logger } = makeReleaser({ apiKey: key });
+      const error = await rejectionOf(releaser.readConfig(AGENT));
+      expect(error).toBeInstanceOf(NotFoundError);
+      expect(error).toMatchObject({ operation: 'readConfig' });
+      expectNoSecret(error, logger.lines, key);
+    });
+  }
 
   it('an answer without an agent is UnexpectedResponseError', async () => {
     nock(BASE).get('/agent/v1/get').query({ agentId: AGENT }).reply(200, { status: 'success' });

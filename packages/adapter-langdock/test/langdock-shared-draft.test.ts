@@ -188,26 +188,29 @@ describe('someone else’s unpublished edits in the shared draft', () => {
     });
   });
 
-  it('a failed restore is reported without leaking the key the vendor echoed', async () => {
-    getLive();
-    nock(BASE)
-      .patch('/agent/v1/update', { agentId: AGENT, instruction: 'v2' })
-      .reply(200, updated({ instruction: 'v2', canvas: true }))
-      .patch('/agent/v1/update', { agentId: AGENT, instruction: 'v1' })
-      .reply(400, { message: `bad key ${SENTINEL_KEY} (Bearer ${SENTINEL_KEY})` });
-    const { releaser, logger } = makeReleaser();
-    const error = await rejectionOf(releaser.editDraft(AGENT, { instructions: 'v2' }));
-    expect(error).toBeInstanceOf(ConflictError);
-    expect(error).toMatchObject({
-      details: {
-        reason: 'foreign-draft-edits',
-        fields: ['canvas'],
-        restored: false,
-        restoreError: 'VALIDATION',
-      },
+  for (const key of [SENTINEL_KEY, 'Zq7.x/9+mK_e-4Lw=pT2vR8c', 'abcdefgh12345678']) {
+    it(`a failed restore is reported without leaking the key the vendor echoed (${key.slice(0, 4)}…)`, async () => {
+      getLive();
+      nock(BASE)
+        .patch('/agent/v1/update', { agentId: AGENT, instruction: 'v2' })
+        .reply(200, updated({ instruction: 'v2', canvas: true }))
+        .patch('/agent/v1/update', { agentId: AGENT, instruction: 'v1' })
+        .reply(400, { message: `bad key ${key} (Bearer ${key})`, errors: [key] });
+      const { releaser, logger } = makeReleaser({ apiKey: key });
+      const error = await rejectionOf(releaser.editDraft(AGENT, { instructions: 'v2' }));
+      expect(error).toBeInstanceOf(ConflictError);
+      expect(error).toMatchObject({
+        details: {
+          reason: 'foreign-draft-edits',
+          fields: ['canvas'],
+          restored: false,
+          restoreError: 'VALIDATION',
+        },
+      });
+      expect((error as Error).message).toContain('could not all be put back (instruction)');
+      expectNoSecret(error, logger.lines, key);
     });
-    expectNoSecret(error, logger.lines);
-  });
+  }
 });
 
 describe('the foreignDraftEdits option', () => {
