@@ -1,16 +1,17 @@
 import {
+  AbortedError,
   type ActivateOptions,
   type AgentChanges,
   type AgentReleaser,
   type Clock,
   type ConfigSnapshot,
-  ConflictError,
   type DraftRef,
   type EditDraftOptions,
   type GetActiveVersionOptions,
   type HttpClient,
   isAgentReleaseError,
   type Logger,
+  ProviderUnavailableError,
   type PublishOptions,
   type PublishOutcome,
   parseInput,
@@ -32,6 +33,7 @@ import {
 } from './langdock-api.js';
 import { LANGDOCK_CAPABILITIES, LANGDOCK_PROVIDER } from './langdock-capabilities.js';
 import { toConfigSnapshot } from './langdock-config.js';
+import { draftConflictError } from './langdock-draft-conflict.js';
 import {
   draftFromUpdateAnswer,
   fieldsThatDiffer,
@@ -55,8 +57,8 @@ export interface LangdockReleaserDeps {
   logger: Logger;
   clock: Clock;
   random: () => number;
-  /** Default for {@link LangdockEditDraftOptions.foreignDraftEdits}. */
-  foreignDraftEdits: LangdockForeignDraftEdits;
+  /** Default for {@link LangdockEditDraftOptions.foreignDraftEdits}; `'refuse'` when omitted. */
+  foreignDraftEdits?: LangdockForeignDraftEdits | undefined;
 }
 
 /** Langdock-only options of `editDraft`, next to the port's own. */
@@ -76,6 +78,10 @@ export interface LangdockEditDraftOptions {
  * the draft equals the live version. There is no API to list versions, read the live version's
  * id, or re-activate an older version; see {@link LANGDOCK_CAPABILITIES}.
  *
+ * The draft is shared with Langdock's web UI, so `editDraft` reads the live agent first, writes
+ * only when a value differs, and refuses to leave someone else's unpublished edits to be
+ * published with the release (see `editDraft` and the README's "The shared draft").
+ *
  * The releaser remembers, per agent, the last version it published itself: that is the only
  * version id it can vouch for (for `activate` and `getActiveVersion`).
  */
@@ -94,7 +100,7 @@ export class LangdockReleaser implements AgentReleaser {
     this.#logger = deps.logger;
     this.#clock = deps.clock;
     this.#random = deps.random;
-    this.#foreignDraftEdits = deps.foreignDraftEdits;
+    this.#foreignDraftEdits = deps.foreignDraftEdits ?? 'refuse';
   }
 
   /**
@@ -115,7 +121,9 @@ export class LangdockReleaser implements AgentReleaser {
    *
    * 1. `GET /agent/v1/get` reads the live agent. When it already holds every requested value,
    *    nothing is written and the returned ref publishes nothing (`unchanged`, no request).
-   * 2. `PATCH /agent/v1/update {agentId, ...fields}` writes every requested field.
+   * 2. `PATCH /agent/v1/update {agentId, ...fields}` writes every requested field. If it fails
+   *    in a way that may still have written (answer lost, aborted in flight), the written fields
+   *    are put back to their live values before the error is thrown.
    * 3. Unless `foreignDraftEdits` is `'include'`, the draft the update answer shows is compared
    *    with the live agent outside the written fields. A difference is someone else's unpublished
    *    edit; an answer that does not show the draft cannot prove there is none. Either way the
@@ -154,13 +162,26 @@ export class LangdockReleaser implements AgentReleaser {
     const live = await this.#readAgent(agentId, 'editDraft', opts.signal);
     if (fieldsThatDiffer(live, fields).length === 0) return ref([]);
 
-    const answer = await this.#update(agentId, fields, opts.signal);
     const written = Object.keys(fields);
+    throwIfAborted(opts.signal, `${LANGDOCK_PROVIDER} editDraft`);
+    let answer: unknown;
+    try {
+      answer = await this.#update(agentId, fields, opts.signal);
+    } catch (error) {
+      // The write may have landed although its answer did not: take it back out of the shared
+      // draft so no one else's publish ships half of a failed release.
+      if (mayHaveWritten(error)) await this.#putBack(agentId, restoreFields(live, written).fields);
+      throw error;
+    }
     if (mode === 'include') return ref(written);
     const draft = draftFromUpdateAnswer(answer, fields);
     const foreign = draft === undefined ? undefined : foreignDraftFields(live, draft, written);
     if (foreign === undefined || foreign.length > 0) {
-      throw await this.#refuseDraft(agentId, live, written, foreign, opts.signal);
+      // Put the written fields back to their live values, so nothing of a refused release waits
+      // in the shared draft, and say why and whether that worked.
+      const restore = restoreFields(live, written);
+      const restoreError = await this.#putBack(agentId, restore.fields);
+      throw draftConflictError({ agentId, foreign, restore, restoreError });
     }
     return ref(written);
   }
@@ -292,56 +313,24 @@ export class LangdockReleaser implements AgentReleaser {
   }
 
   /**
-   * Puts the written fields back to their live values, so nothing of a refused release waits in
-   * the shared draft, and builds the error that says why and whether that worked.
+   * Writes `fields` (live values) back into the draft; returns the error code when that fails.
+   * Not cut by the caller's signal: giving up must not leave this release's write in the shared
+   * draft for someone else's publish. The request timeout still bounds it.
    */
-  async #refuseDraft(
-    agentId: string,
-    live: LangdockAgent,
-    written: string[],
-    foreign: string[] | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<ConflictError> {
-    const restore = restoreFields(live, written);
-    let restoreError: string | undefined;
-    if (Object.keys(restore.fields).length > 0) {
-      try {
-        await this.#update(agentId, restore.fields, signal);
-      } catch (error) {
-        restoreError = isAgentReleaseError(error) ? error.code : 'UNKNOWN';
-        this.#logger.warn('langdock editDraft: could not put the written fields back into the draft', {
-          agentId,
-          fields: Object.keys(restore.fields),
-          code: restoreError,
-        });
-      }
+  async #putBack(agentId: string, fields: Record<string, unknown>): Promise<string | undefined> {
+    if (Object.keys(fields).length === 0) return undefined;
+    try {
+      await this.#update(agentId, fields, undefined);
+      return undefined;
+    } catch (error) {
+      const code = isAgentReleaseError(error) ? error.code : 'UNKNOWN';
+      this.#logger.warn('langdock editDraft: could not put the written fields back into the draft', {
+        agentId,
+        fields: Object.keys(fields),
+        code,
+      });
+      return code;
     }
-    const restored = restoreError === undefined && restore.missing.length === 0;
-    const why =
-      foreign === undefined
-        ? "Langdock's update answer did not show the agent's draft, so this release cannot tell whether it holds someone else's unpublished edits"
-        : `the agent's draft holds unpublished edits this release did not make (${foreign.join(', ')})`;
-    const undo = restored
-      ? 'nothing was published and the fields this release wrote were put back'
-      : `nothing was published, but the fields this release wrote could not all be put back (${[
-          ...(restoreError !== undefined ? Object.keys(restore.fields) : []),
-          ...restore.missing,
-        ].join(', ')}), so check the draft`;
-    return new ConflictError(
-      `${LANGDOCK_PROVIDER}: ${why}; ${undo}. Publish or discard those edits in Langdock, or pass foreignDraftEdits: 'include' to publish them with this release.`,
-      {
-        provider: LANGDOCK_PROVIDER,
-        operation: 'editDraft',
-        details: {
-          agentId,
-          reason: foreign === undefined ? 'draft-unreadable' : 'foreign-draft-edits',
-          ...(foreign !== undefined ? { fields: foreign } : {}),
-          restored,
-          ...(restore.missing.length > 0 ? { notRestored: restore.missing } : {}),
-          ...(restoreError !== undefined ? { restoreError } : {}),
-        },
-      },
-    );
   }
 
   async #publishOnce(body: { agentId: string; description?: string }, signal?: AbortSignal) {
@@ -398,6 +387,13 @@ export class LangdockReleaser implements AgentReleaser {
     this.#draftId(draft.draftId, 'draft.draftId');
     return parseInput(langdockAgentIdSchema, draft.agentId, 'draft.agentId', LANGDOCK_PROVIDER);
   }
+}
+
+/** Whether a failed update may still have changed the draft (answer lost, or abandoned in flight). */
+function mayHaveWritten(error: unknown): boolean {
+  return (
+    (error instanceof ProviderUnavailableError && error.mayHaveTakenEffect) || error instanceof AbortedError
+  );
 }
 
 /** A ref from an `editDraft` that found every requested value live and wrote nothing. */

@@ -132,7 +132,9 @@ describe('status-specific details', () => {
 
   it('5xx on a write may have taken effect; on a read it did not', async () => {
     nockLiveAgent();
-    nock(BASE).patch('/agent/v1/update').reply(500, { message: 'boom' });
+    nock(BASE).patch('/agent/v1/update', { agentId: AGENT, model: 'gpt-5' }).reply(500, { message: 'boom' });
+    // The write may have landed, so the releaser puts the live value back into the draft.
+    nock(BASE).patch('/agent/v1/update', { agentId: AGENT, model: 'gpt-4o' }).reply(200, {});
     nock(BASE).get('/agent/v1/get').query(true).reply(500, { message: 'boom' });
     const { releaser } = makeReleaser({ retry: false });
     const write = await rejectionOf(releaser.editDraft(AGENT, { model: 'gpt-5' }));
@@ -221,7 +223,8 @@ describe('secrets never leak', () => {
         Object.assign(new Error(`connect ECONNREFUSED (key ${SENTINEL_KEY})`), { code: 'ECONNREFUSED' }),
       );
     nockLiveAgent();
-    nock(BASE).patch('/agent/v1/update').delay(2_000).reply(200, {});
+    nock(BASE).patch('/agent/v1/update', { agentId: AGENT, instruction: 'x' }).delay(2_000).reply(200, {});
+    nock(BASE).patch('/agent/v1/update', { agentId: AGENT, instruction: 'v1' }).reply(200, {});
     nock(BASE)
       .post('/agent/v1/publish')
       .twice()

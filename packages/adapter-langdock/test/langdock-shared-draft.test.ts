@@ -1,4 +1,11 @@
-import { ConfigurationError, ConflictError, release, ValidationError } from '@agent-release/core';
+import {
+  AbortedError,
+  ConfigurationError,
+  ConflictError,
+  ProviderUnavailableError,
+  release,
+  ValidationError,
+} from '@agent-release/core';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLangdockReleaser } from '../src/index.js';
@@ -211,6 +218,50 @@ describe('someone else’s unpublished edits in the shared draft', () => {
       expectNoSecret(error, logger.lines, key);
     });
   }
+});
+
+describe('an update that may have landed without an answer', () => {
+  it('abandoned in flight (abort): the written fields are put back, AbortedError surfaces', async () => {
+    const controller = new AbortController();
+    getLive();
+    nock(BASE)
+      .patch('/agent/v1/update', { agentId: AGENT, instruction: 'v2' })
+      .reply(200, () => {
+        controller.abort();
+        return updated({ instruction: 'v2' });
+      })
+      // The undo is not cut by the caller's signal.
+      .patch('/agent/v1/update', { agentId: AGENT, instruction: 'v1' })
+      .reply(200, updated({}));
+    const { releaser } = makeReleaser();
+    const error = await rejectionOf(
+      releaser.editDraft(AGENT, { instructions: 'v2' }, { signal: controller.signal }),
+    );
+    expect(error).toBeInstanceOf(AbortedError);
+  });
+
+  it('answer lost (5xx, no retries): the written fields are put back, the 5xx surfaces', async () => {
+    getLive();
+    nock(BASE)
+      .patch('/agent/v1/update', { agentId: AGENT, instruction: 'v2', canvas: true })
+      .reply(500, { message: `boom ${SENTINEL_KEY}` })
+      .patch('/agent/v1/update', { agentId: AGENT, instruction: 'v1', canvas: false })
+      .reply(200, updated({}));
+    const { releaser, logger } = makeReleaser({ retry: false });
+    const error = await rejectionOf(
+      release(releaser, AGENT, { instructions: 'v2', providerOptions: { langdock: { canvas: true } } }),
+    );
+    expect(error).toBeInstanceOf(ProviderUnavailableError);
+    expect(error).toMatchObject({ operation: 'editDraft', mayHaveTakenEffect: true });
+    expectNoSecret(error, logger.lines);
+  });
+
+  it('a refused update (4xx) changed nothing: no undo is sent', async () => {
+    getLive();
+    nock(BASE).patch('/agent/v1/update').once().reply(400, { message: 'model unknown' });
+    const { releaser } = makeReleaser();
+    await expect(releaser.editDraft(AGENT, { model: 'nope' })).rejects.toBeInstanceOf(ValidationError);
+  });
 });
 
 describe('the foreignDraftEdits option', () => {
