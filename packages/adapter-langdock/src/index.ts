@@ -1,8 +1,9 @@
 /**
  * @packageDocumentation
- * The Langdock Agents API implementation of the agent-release port: `editDraft` updates the
- * agent's one implicit draft, `publish` makes a new live version (409 → `unchanged`), errors
- * map to core's typed errors. Importing this package also adds `providerOptions.langdock` to
+ * The Langdock Agents API implementation of the agent-release port: `editDraft` reads the live
+ * agent and updates its one shared draft only when something differs (refusing others'
+ * unpublished edits by default), `publish` makes a new live version (409 → `unchanged`),
+ * `readConfig` returns the live configuration, errors map to core's typed errors. Importing this package also adds `providerOptions.langdock` to
  * core's `AgentChanges`.
  */
 export {
@@ -41,9 +42,14 @@ export {
 } from './langdock-mapping.js';
 export {
   LANGDOCK_DEFAULT_BASE_URL,
+  type LangdockForeignDraftEdits,
   type LangdockReleaserOptions,
   langdockOptionsSchema,
   langdockTenantOptionsSchema,
 } from './langdock-options.js';
 export { createLangdockReleaser, langdockModule, langdockReleaserFactory } from './langdock-provider.js';
-export { LangdockReleaser, type LangdockReleaserDeps } from './langdock-releaser.js';
+export {
+  type LangdockEditDraftOptions,
+  LangdockReleaser,
+  type LangdockReleaserDeps,
+} from './langdock-releaser.js';

@@ -29,11 +29,16 @@ export type PublishResponse = z.output<typeof publishResponseSchema>;
 
 /**
  * `GET /agent/v1/get` 200: `{status, agent: {...}}`. The agent is the live configuration (or the
- * draft of a never-published agent); it carries no version id, so nothing more is read.
+ * draft of a never-published agent); it carries no version id. Its fields are kept as sent and
+ * read one by one (`langdock-draft-diff.ts`, `langdock-config.ts`), so an odd or added field never
+ * fails the parse.
  */
 export const getAgentResponseSchema = z.object({
-  agent: z.object({}),
+  agent: z.looseObject({}),
 });
+
+/** The agent of a `GET /agent/v1/get` answer: field name → value as Langdock sent it. */
+export type LangdockAgent = Readonly<Record<string, unknown>>;
 
 /**
  * `PATCH /agent/v1/update` 200: the body is not specified ("Agent updated successfully"; believed

@@ -9,7 +9,8 @@ export const LANGDOCK_PROVIDER = 'langdock';
  * - `publishGate: 'none'`: nothing stands between publish and live;
  * - `drafts: 'one'`: one implicit draft per agent, edited by `PATCH /agent/v1/update`;
  * - `versionHistory: false`: versions cannot be listed or read back through the API;
- * - `rollback: 'none'`: no endpoint restores an older version; publish the old config again;
+ * - `rollback: 'none'`: no endpoint restores an older version; release the old configuration
+ *   again (`readConfig` reads the live one, so a ledger can keep it for later);
  * - `confirmsActiveVersion: false`: `GET /agent/v1/get` returns the live configuration but
  *   not the id of the live version, so a release cannot be confirmed by id.
  */

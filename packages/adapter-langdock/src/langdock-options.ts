@@ -42,6 +42,16 @@ const retrySchema = z.union([
 ]);
 
 /**
+ * What to do with edits someone else left unpublished in an agent's one shared draft (Langdock's
+ * web UI edits the same draft): `refuse` (default) fails the release with a `ConflictError`
+ * naming the fields and publishes nothing; `include` publishes them together with the release.
+ */
+export const foreignDraftEditsSchema = z.enum(['refuse', 'include']);
+
+/** See {@link foreignDraftEditsSchema}. */
+export type LangdockForeignDraftEdits = z.infer<typeof foreignDraftEditsSchema>;
+
+/**
  * Options of a Langdock releaser other than the credentials: what a `TenantConfig.options` may
  * carry. Strict, so a misspelt option (`timeoutMS`) fails loudly instead of being ignored.
  */
@@ -54,6 +64,8 @@ export const langdockTenantOptionsSchema = z.strictObject({
   clock: clockSchema.optional(),
   /** Uniform random in [0, 1), for backoff jitter. */
   random: z.custom<() => number>(isFunction, { error: 'must be a function' }).optional(),
+  /** Unpublished edits of others in the shared draft: `refuse` (default) or `include`. */
+  foreignDraftEdits: foreignDraftEditsSchema.optional(),
 });
 
 /** zod schema of {@link LangdockReleaserOptions}. */
@@ -89,6 +101,13 @@ export interface LangdockReleaserOptions {
   clock?: Clock | undefined;
   /** Uniform random in [0, 1), for backoff jitter. */
   random?: (() => number) | undefined;
+  /**
+   * Edits someone else left unpublished in the agent's shared draft (e.g. in Langdock's web UI):
+   * `'refuse'` (default) fails a release that would publish them with a `ConflictError` naming the
+   * fields, undoing its own write; `'include'` publishes them with the release. A call to
+   * `editDraft` may override it with its own `foreignDraftEdits`.
+   */
+  foreignDraftEdits?: LangdockForeignDraftEdits | undefined;
 }
 
 /**

@@ -43,7 +43,13 @@ export function createLangdockReleaser(options: LangdockReleaserOptions): Langdo
     clock,
     random,
   });
-  return new LangdockReleaser({ http, logger, clock, random });
+  return new LangdockReleaser({
+    http,
+    logger,
+    clock,
+    random,
+    foreignDraftEdits: parsed.foreignDraftEdits ?? 'refuse',
+  });
 }
 
 /**

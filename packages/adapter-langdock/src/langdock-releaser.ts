@@ -1,19 +1,21 @@
 import {
+  AbortedError,
   type ActivateOptions,
   type AgentChanges,
   type AgentReleaser,
-  backoffDelayMs,
   type Clock,
-  ConflictError,
+  type ConfigSnapshot,
   type DraftRef,
   type EditDraftOptions,
   type GetActiveVersionOptions,
   type HttpClient,
+  isAgentReleaseError,
   type Logger,
   ProviderUnavailableError,
   type PublishOptions,
   type PublishOutcome,
   parseInput,
+  type ReadConfigOptions,
   type ReleaseInput,
   type ReleaserCapabilities,
   throwIfAborted,
@@ -25,13 +27,23 @@ import {
 import {
   getAgentResponseSchema,
   LANGDOCK_PATHS,
-  type PublishResponse,
+  type LangdockAgent,
   publishResponseSchema,
   updateResponseSchema,
 } from './langdock-api.js';
 import { LANGDOCK_CAPABILITIES, LANGDOCK_PROVIDER } from './langdock-capabilities.js';
+import { toConfigSnapshot } from './langdock-config.js';
+import { draftConflictError } from './langdock-draft-conflict.js';
+import {
+  draftFromUpdateAnswer,
+  fieldsThatDiffer,
+  foreignDraftFields,
+  restoreFields,
+} from './langdock-draft-diff.js';
 import { LANGDOCK_DRAFT_ID, LANGDOCK_LIVE_VERSION_ID, langdockAgentIdSchema } from './langdock-ids.js';
 import { toLangdockUpdate, toPublishDescription, toPublishedVersion } from './langdock-mapping.js';
+import { foreignDraftEditsSchema, type LangdockForeignDraftEdits } from './langdock-options.js';
+import { publishExactlyOnce } from './langdock-publish-once.js';
 
 /**
  * How many agents' last published version one releaser remembers. Bounded so a long-lived
@@ -45,6 +57,17 @@ export interface LangdockReleaserDeps {
   logger: Logger;
   clock: Clock;
   random: () => number;
+  /** Default for {@link LangdockEditDraftOptions.foreignDraftEdits}; `'refuse'` when omitted. */
+  foreignDraftEdits?: LangdockForeignDraftEdits | undefined;
+}
+
+/** Langdock-only options of `editDraft`, next to the port's own. */
+export interface LangdockEditDraftOptions {
+  /**
+   * Edits someone else left unpublished in the shared draft: `'refuse'` (the releaser's default
+   * unless built otherwise) or `'include'` (publish them with this release).
+   */
+  foreignDraftEdits?: LangdockForeignDraftEdits | undefined;
 }
 
 /**
@@ -54,6 +77,10 @@ export interface LangdockReleaserDeps {
  * `POST /agent/v1/publish` turns it into a new version that is live at once, or answers 409 when
  * the draft equals the live version. There is no API to list versions, read the live version's
  * id, or re-activate an older version; see {@link LANGDOCK_CAPABILITIES}.
+ *
+ * The draft is shared with Langdock's web UI, so `editDraft` reads the live agent first, writes
+ * only when a value differs, and refuses to leave someone else's unpublished edits to be
+ * published with the release (see `editDraft` and the README's "The shared draft").
  *
  * The releaser remembers, per agent, the last version it published itself: that is the only
  * version id it can vouch for (for `activate` and `getActiveVersion`).
@@ -65,6 +92,7 @@ export class LangdockReleaser implements AgentReleaser {
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #random: () => number;
+  readonly #foreignDraftEdits: LangdockForeignDraftEdits;
   readonly #lastPublished = new Map<string, VersionInfo>();
 
   constructor(deps: LangdockReleaserDeps) {
@@ -72,6 +100,7 @@ export class LangdockReleaser implements AgentReleaser {
     this.#logger = deps.logger;
     this.#clock = deps.clock;
     this.#random = deps.random;
+    this.#foreignDraftEdits = deps.foreignDraftEdits ?? 'refuse';
   }
 
   /**
@@ -88,30 +117,73 @@ export class LangdockReleaser implements AgentReleaser {
   }
 
   /**
-   * `PATCH /agent/v1/update {agentId, ...fields}` on the agent's one draft. Sends nothing when no
-   * change is for Langdock (e.g. only `providerOptions.atoms`); the returned ref then publishes
-   * whatever the draft already holds (usually nothing: `unchanged`).
+   * Writes the changes into the agent's one draft, which Langdock's web UI shares:
+   *
+   * 1. `GET /agent/v1/get` reads the live agent. When it already holds every requested value,
+   *    nothing is written and the returned ref publishes nothing (`unchanged`, no request).
+   * 2. `PATCH /agent/v1/update {agentId, ...fields}` writes every requested field. If it fails
+   *    in a way that may still have written (answer lost, aborted in flight), the written fields
+   *    are put back to their live values before the error is thrown.
+   * 3. Unless `foreignDraftEdits` is `'include'`, the draft the update answer shows is compared
+   *    with the live agent outside the written fields. A difference is someone else's unpublished
+   *    edit; an answer that does not show the draft cannot prove there is none. Either way the
+   *    written fields are put back to their live values and a `ConflictError` is thrown, so
+   *    nothing of this release is left in the draft for someone else's publish.
+   *
+   * Sends nothing at all when no change is for Langdock (e.g. only `providerOptions.atoms`).
+   *
+   * @throws ConflictError `details.reason` `foreign-draft-edits` (with `details.fields`) or
+   *   `draft-unreadable`; `details.restored` says whether the write was undone.
    */
-  async editDraft(agentId: string, changes: AgentChanges, opts: EditDraftOptions = {}): Promise<DraftRef> {
+  async editDraft(
+    agentId: string,
+    changes: AgentChanges,
+    opts: EditDraftOptions & LangdockEditDraftOptions = {},
+  ): Promise<DraftRef> {
     this.#agentId(agentId);
-    const fields = toLangdockUpdate(changes);
+    const fields = toLangdockUpdate(changes) as Record<string, unknown>;
     this.#draftId(opts.draftId, 'draftId');
+    const mode =
+      parseInput(
+        foreignDraftEditsSchema.optional(),
+        opts.foreignDraftEdits,
+        'options.foreignDraftEdits',
+        LANGDOCK_PROVIDER,
+      ) ?? this.#foreignDraftEdits;
     throwIfAborted(opts.signal, `${LANGDOCK_PROVIDER} editDraft`);
-    const updatedFields = Object.keys(fields);
-    if (updatedFields.length > 0) {
-      await this.#http.request({
-        operation: 'editDraft',
-        method: 'PATCH',
-        path: LANGDOCK_PATHS.update,
-        body: { agentId, ...fields },
-        schema: updateResponseSchema,
-        // Setting the same fields to the same values twice has the effect of once, so a lost
-        // response may be re-sent safely.
-        idempotent: true,
-        signal: opts.signal,
-      });
+    const ref = (updatedFields: string[]): DraftRef => ({
+      provider: LANGDOCK_PROVIDER,
+      agentId,
+      draftId: LANGDOCK_DRAFT_ID,
+      meta: { updatedFields },
+    });
+    if (Object.keys(fields).length === 0) return ref([]);
+
+    const live = await this.#readAgent(agentId, 'editDraft', opts.signal);
+    if (fieldsThatDiffer(live, fields).length === 0) return ref([]);
+
+    const written = Object.keys(fields);
+    throwIfAborted(opts.signal, `${LANGDOCK_PROVIDER} editDraft`);
+    let answer: unknown;
+    try {
+      answer = await this.#update(agentId, fields, opts.signal);
+    } catch (error) {
+      // The write may have landed although its answer did not: take it back out of the shared
+      // draft so no one else's publish ships half of a failed release.
+      if (mayHaveWritten(error)) await this.#putBack(agentId, restoreFields(live, written).fields);
+      throw error;
     }
-    return { provider: LANGDOCK_PROVIDER, agentId, draftId: LANGDOCK_DRAFT_ID, meta: { updatedFields } };
+    if (mode === 'include') return ref(written);
+    const draft = draftFromUpdateAnswer(answer, fields);
+    const foreign = draft === undefined ? undefined : foreignDraftFields(live, draft, written);
+    if (foreign === undefined || foreign.length > 0) {
+      // Put the written fields back to their live values, so nothing of a refused release waits
+      // in the shared draft, and say why and whether that worked.
+      const restore = restoreFields(live, written);
+      const restoreError = await this.#putBack(agentId, restore.fields);
+      throw draftConflictError({ agentId, foreign, restore, restoreError });
+    }
+    return ref(written);
   }
 
   /**
@@ -119,32 +191,39 @@ export class LangdockReleaser implements AgentReleaser {
    * changes) is `unchanged` / `no-changes`.
    *
    * When the response is lost (connection dropped, deadline, 5xx) the publish may have happened.
-   * It is re-sent once: a 409 then means the content is live already, which is reported as
-   * `unchanged` / `already-published` and never as a failure or a second version.
+   * It is re-sent once ({@link publishExactlyOnce}): a 409 then means the lost attempt made the
+   * draft live, which is reported as `published` with `reconciled: true` and the version
+   * `{ id: 'live' }` (Langdock does not name it) — never `unchanged`, which means no version was
+   * created, and never a second version.
    */
   async publish(draft: DraftRef, opts: PublishOptions = {}): Promise<PublishOutcome> {
     const agentId = this.#draftRef(draft);
     const description = toPublishDescription(opts);
     throwIfAborted(opts.signal, `${LANGDOCK_PROVIDER} publish`);
+    // editDraft found every value live already: publishing would only ship what others left in
+    // the shared draft.
+    if (wroteNothing(draft)) return { status: 'unchanged', reason: 'no-changes' };
     const body = { agentId, ...(description !== undefined ? { description } : {}) };
 
-    let response: PublishResponse;
-    try {
-      response = await this.#publishOnce(body, opts.signal);
-    } catch (error) {
-      if (isNoChanges(error)) return { status: 'unchanged', reason: 'no-changes' };
-      if (!(error instanceof ProviderUnavailableError && error.mayHaveTakenEffect)) throw error;
-      // `retry: false` means "send every request once"; the caller gets the lost-response error.
-      if (this.#http.retryPolicy.maxRetries === 0) throw error;
-      const reconciled = await this.#reconcilePublish(body, error, opts.signal);
-      if (reconciled === 'already-published') {
-        // A version this releaser cannot name is live now; whatever it remembered is stale.
-        this.#lastPublished.delete(agentId);
-        return { status: 'unchanged', reason: 'already-published' };
-      }
-      response = reconciled;
+    const result = await publishExactlyOnce(
+      () => this.#publishOnce(body, opts.signal),
+      { retryPolicy: this.#http.retryPolicy, clock: this.#clock, random: this.#random, logger: this.#logger },
+      { agentId, signal: opts.signal },
+    );
+    if (result.kind === 'no-changes') return { status: 'unchanged', reason: 'no-changes' };
+    if (result.kind === 'reconciled') {
+      // A version this releaser cannot name is live now; whatever it remembered is stale.
+      this.#lastPublished.delete(agentId);
+      const version: VersionInfo = {
+        ...liveVersion(agentId),
+        ...(opts.label !== undefined ? { label: opts.label } : {}),
+        ...(description !== undefined ? { description } : {}),
+      };
+      // core adds `reconciled` to the `published` outcome: "a version was created, seen only
+      // through the 409 of the re-send, not through Langdock's answer".
+      return { status: 'published', version, reconciled: true } as PublishOutcome;
     }
-    const version = toPublishedVersion(agentId, response, { label: opts.label, description });
+    const version = toPublishedVersion(agentId, result.response, { label: opts.label, description });
     this.#remember(version);
     return { status: 'published', version };
   }
@@ -181,15 +260,77 @@ export class LangdockReleaser implements AgentReleaser {
   async getActiveVersion(agentId: string, opts: GetActiveVersionOptions = {}): Promise<VersionInfo | null> {
     this.#agentId(agentId);
     throwIfAborted(opts.signal, `${LANGDOCK_PROVIDER} getActiveVersion`);
-    await this.#http.request({
-      operation: 'getActiveVersion',
+    await this.#readAgent(agentId, 'getActiveVersion', opts.signal);
+    return this.#lastPublished.get(agentId) ?? liveVersion(agentId);
+  }
+
+  /**
+   * The live configuration (`GET /agent/v1/get`) as a {@link ConfigSnapshot}: `instructions`,
+   * `model` and every `providerOptions.langdock` field, ready to be released again (the only
+   * way back on Langdock). Never the unpublished draft, which Langdock does not let anyone read.
+   * A value a release would refuse is left out and logged.
+   *
+   * @throws NotFoundError for an unknown agent; ValidationError for a non-UUID id (nothing sent).
+   */
+  async readConfig(agentId: string, opts: ReadConfigOptions = {}): Promise<ConfigSnapshot> {
+    this.#agentId(agentId);
+    throwIfAborted(opts.signal, `${LANGDOCK_PROVIDER} readConfig`);
+    const { snapshot, skipped } = toConfigSnapshot(await this.#readAgent(agentId, 'readConfig', opts.signal));
+    if (skipped.length > 0) {
+      this.#logger.warn('langdock readConfig: left out fields a release could not write back', {
+        agentId,
+        fields: skipped,
+      });
+    }
+    return snapshot;
+  }
+
+  async #readAgent(agentId: string, operation: string, signal?: AbortSignal): Promise<LangdockAgent> {
+    const { data } = await this.#http.request({
+      operation,
       method: 'GET',
       path: LANGDOCK_PATHS.get,
       query: { agentId },
       schema: getAgentResponseSchema,
-      signal: opts.signal,
+      signal,
     });
-    return this.#lastPublished.get(agentId) ?? liveVersion(agentId);
+    return data.agent;
+  }
+
+  async #update(agentId: string, fields: Record<string, unknown>, signal?: AbortSignal): Promise<unknown> {
+    const { data } = await this.#http.request({
+      operation: 'editDraft',
+      method: 'PATCH',
+      path: LANGDOCK_PATHS.update,
+      body: { agentId, ...fields },
+      schema: updateResponseSchema,
+      // Setting the same fields to the same values twice has the effect of once, so a lost
+      // response may be re-sent safely.
+      idempotent: true,
+      signal,
+    });
+    return data;
+  }
+
+  /**
+   * Writes `fields` (live values) back into the draft; returns the error code when that fails.
+   * Not cut by the caller's signal: giving up must not leave this release's write in the shared
+   * draft for someone else's publish. The request timeout still bounds it.
+   */
+  async #putBack(agentId: string, fields: Record<string, unknown>): Promise<string | undefined> {
+    if (Object.keys(fields).length === 0) return undefined;
+    try {
+      await this.#update(agentId, fields, undefined);
+      return undefined;
+    } catch (error) {
+      const code = isAgentReleaseError(error) ? error.code : 'UNKNOWN';
+      this.#logger.warn('langdock editDraft: could not put the written fields back into the draft', {
+        agentId,
+        fields: Object.keys(fields),
+        code,
+      });
+      return code;
+    }
   }
 
   async #publishOnce(body: { agentId: string; description?: string }, signal?: AbortSignal) {
@@ -205,33 +346,6 @@ export class LangdockReleaser implements AgentReleaser {
       signal,
     });
     return data;
-  }
-
-  async #reconcilePublish(
-    body: { agentId: string; description?: string },
-    lost: ProviderUnavailableError,
-    signal: AbortSignal | undefined,
-  ): Promise<PublishResponse | 'already-published'> {
-    const delayMs = backoffDelayMs(0, this.#http.retryPolicy, this.#random);
-    this.#logger.warn('langdock publish: response lost, re-sending once to learn whether it took effect', {
-      agentId: body.agentId,
-      reason: lost.reason,
-      status: lost.status,
-      delayMs,
-    });
-    await this.#clock.sleep(delayMs, signal);
-    try {
-      return await this.#publishOnce(body, signal);
-    } catch (error) {
-      // 409: the draft equals the live version, so the content is live. Either the lost attempt
-      // published it, or there was nothing to publish to begin with; Langdock cannot tell which,
-      // but in both cases nothing is missing and this re-send created no second version.
-      if (!isNoChanges(error)) throw error;
-      this.#logger.info('langdock publish: the lost attempt had taken effect; content is live', {
-        agentId: body.agentId,
-      });
-      return 'already-published';
-    }
   }
 
   #remember(version: VersionInfo): void {
@@ -275,9 +389,17 @@ export class LangdockReleaser implements AgentReleaser {
   }
 }
 
-/** A 409 from publish: Langdock's "No draft changes to publish". */
-function isNoChanges(error: unknown): boolean {
-  return error instanceof ConflictError && error.status === 409;
+/** Whether a failed update may still have changed the draft (answer lost, or abandoned in flight). */
+function mayHaveWritten(error: unknown): boolean {
+  return (
+    (error instanceof ProviderUnavailableError && error.mayHaveTakenEffect) || error instanceof AbortedError
+  );
+}
+
+/** A ref from an `editDraft` that found every requested value live and wrote nothing. */
+function wroteNothing(draft: DraftRef): boolean {
+  const updated = draft.meta?.updatedFields;
+  return Array.isArray(updated) && updated.length === 0;
 }
 
 function liveVersion(agentId: string): VersionInfo {

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import type { Logger } from '@agent-release/core';
 import { ManualClock } from '@agent-release/core/testing';
+import nock from 'nock';
 import { expect } from 'vitest';
 import { createLangdockReleaser, type LangdockReleaserOptions } from '../src/index.js';
 
@@ -69,4 +70,48 @@ export function expectNoSecret(
     ...logLines,
   ];
   for (const text of renderings) expect(text).not.toContain(secret);
+}
+
+/** The live agent as `GET /agent/v1/get` returns it (prompt `v1`, model `gpt-4o`). */
+export const LIVE_AGENT: Readonly<Record<string, unknown>> = Object.freeze({
+  id: AGENT,
+  name: 'Support bot',
+  description: '',
+  emoji: null,
+  instruction: 'v1',
+  inputType: 'PROMPT',
+  model: 'gpt-4o',
+  creativity: 0.3,
+  conversationStarters: [],
+  actions: [{ actionId: VERSION.id, requiresConfirmation: true }],
+  inputFields: [],
+  attachments: [],
+  webSearch: false,
+  imageGeneration: false,
+  dataAnalyst: false,
+  canvas: false,
+  extendedThinking: false,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  disabled: false,
+});
+
+/** Answers the next `GET /agent/v1/get?agentId=AGENT` with `agent` (the live one by default). */
+export function nockLiveAgent(
+  agent: Readonly<Record<string, unknown>> = LIVE_AGENT,
+  base = BASE,
+): nock.Scope {
+  return nock(base)
+    .get('/agent/v1/get')
+    .query({ agentId: String(agent.id ?? AGENT) })
+    .reply(200, { status: 'success', agent });
+}
+
+/** An update answer showing the draft: the live agent with `draft` written over it. */
+export function updatedBody(draft: Readonly<Record<string, unknown>>) {
+  return {
+    status: 'success',
+    message: 'Agent updated successfully',
+    agent: { ...LIVE_AGENT, ...draft, updatedAt: '2026-01-02T00:00:00.000Z' },
+  };
 }

@@ -19,6 +19,7 @@ import {
   BASE,
   expectNoSecret,
   makeReleaser,
+  nockLiveAgent,
   OTHER_AGENT,
   rejectionOf,
   SENTINEL_KEY,
@@ -86,7 +87,7 @@ describe('status-specific details', () => {
   });
 
   it('404 says the agent may not be shared with the key', async () => {
-    nock(BASE).patch('/agent/v1/update').reply(404, { message: 'Agent not found' });
+    nock(BASE).get('/agent/v1/get').query({ agentId: AGENT }).reply(404, { message: 'Agent not found' });
     const { releaser } = makeReleaser();
     const error = await rejectionOf(releaser.editDraft(AGENT, { instructions: 'x' }));
     expect(error).toBeInstanceOf(NotFoundError);
@@ -130,7 +131,10 @@ describe('status-specific details', () => {
   });
 
   it('5xx on a write may have taken effect; on a read it did not', async () => {
-    nock(BASE).patch('/agent/v1/update').reply(500, { message: 'boom' });
+    nockLiveAgent();
+    nock(BASE).patch('/agent/v1/update', { agentId: AGENT, model: 'gpt-5' }).reply(500, { message: 'boom' });
+    // The write may have landed, so the releaser puts the live value back into the draft.
+    nock(BASE).patch('/agent/v1/update', { agentId: AGENT, model: 'gpt-4o' }).reply(200, {});
     nock(BASE).get('/agent/v1/get').query(true).reply(500, { message: 'boom' });
     const { releaser } = makeReleaser({ retry: false });
     const write = await rejectionOf(releaser.editDraft(AGENT, { model: 'gpt-5' }));
@@ -218,7 +222,9 @@ describe('secrets never leak', () => {
       .replyWithError(
         Object.assign(new Error(`connect ECONNREFUSED (key ${SENTINEL_KEY})`), { code: 'ECONNREFUSED' }),
       );
-    nock(BASE).patch('/agent/v1/update').delay(500).reply(200, {});
+    nockLiveAgent();
+    nock(BASE).patch('/agent/v1/update', { agentId: AGENT, instruction: 'x' }).delay(2_000).reply(200, {});
+    nock(BASE).patch('/agent/v1/update', { agentId: AGENT, instruction: 'v1' }).reply(200, {});
     nock(BASE)
       .post('/agent/v1/publish')
       .twice()
@@ -226,7 +232,7 @@ describe('secrets never leak', () => {
     const { releaser, logger } = makeReleaser();
     const network = await rejectionOf(releaser.getActiveVersion(AGENT));
     expect(network).toMatchObject({ reason: 'network', mayHaveTakenEffect: false });
-    const { releaser: slow, logger: slowLogger } = makeReleaser({ timeoutMs: 20, retry: false });
+    const { releaser: slow, logger: slowLogger } = makeReleaser({ timeoutMs: 250, retry: false });
     const timeout = await rejectionOf(slow.editDraft(AGENT, { instructions: 'x' }));
     expect(timeout).toMatchObject({ reason: 'timeout', mayHaveTakenEffect: true });
     const lost = await rejectionOf(

@@ -79,10 +79,11 @@ describe('releases against the emulator', () => {
       },
     });
     expect(emu.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      'GET /agent/v1/get 200',
       'PATCH /agent/v1/update 200',
       'POST /agent/v1/publish 200',
     ]);
-    expect(emu.requests[0]?.body).toEqual({
+    expect(emu.requests[1]?.body).toEqual({
       agentId,
       instruction: 'You answer billing questions.',
       model: 'gpt-4.1',
@@ -153,7 +154,13 @@ describe('faults', () => {
     });
     const result = await release(releaser, agentId, { instructions: 'v2' });
     expect(result.status).toBe('released');
-    expect(emu.requests.map((r) => r.status)).toEqual([200, 429, 200]);
+    expect(emu.requests.map((r) => `${r.method} ${r.status}`)).toEqual([
+      'GET 200',
+      'PATCH 429',
+      'PATCH 200',
+      'POST 429',
+      'POST 200',
+    ]);
     expect(clock.sleeps[0]).toBeGreaterThanOrEqual(1000);
     expect(emu.state.versions(agentId)).toHaveLength(2);
   });
@@ -164,6 +171,7 @@ describe('faults', () => {
     const result = await release(releaser, agentId, { instructions: 'v2' });
     expect(result.status).toBe('released');
     expect(emu.requests.map((r) => `${r.method} ${r.status}`)).toEqual([
+      'GET 200',
       'PATCH 503',
       'PATCH 200',
       'POST 200',
@@ -181,12 +189,13 @@ describe('faults', () => {
     expect(emu.state.activeVersion(agentId)?.id).toBe(result.version?.id);
   });
 
-  it('lost publish response (drop-after): ends without error, exactly one new version; again → unchanged', async () => {
+  it('lost publish response (drop-after): released (reconciled), exactly one new version; again → unchanged', async () => {
     const { emu, releaser, agentId, publishes } = await setup();
     emu.faults.add({ method: 'POST', path: '/agent/v1/publish', kind: 'drop-after' });
     const first = await release(releaser, agentId, { instructions: 'v2' });
-    expect(first).toMatchObject({ status: 'unchanged', unchangedReason: 'already-published' });
-    expect(first.version).toBeUndefined();
+    // This release created the live version: it must not say `unchanged` (defect 9). Langdock
+    // cannot name the version after a lost answer, so it is "the live one".
+    expect(first).toMatchObject({ status: 'released', version: { id: 'live', isActive: true } });
     expect(publishes().map((r) => r.status)).toEqual(['dropped', 409]);
     const versions = emu.state.versions(agentId);
     expect(versions).toHaveLength(2);
@@ -195,6 +204,21 @@ describe('faults', () => {
     const again = await release(releaser, agentId, { instructions: 'v2' });
     expect(again).toMatchObject({ status: 'unchanged', unchangedReason: 'no-changes' });
     expect(emu.state.versions(agentId)).toEqual(versions);
+  });
+
+  it('lost publish response: publish reports the live version as published and reconciled', async () => {
+    const { emu, releaser, agentId, publishes } = await setup();
+    emu.faults.add({ method: 'POST', path: '/agent/v1/publish', kind: 'drop-after' });
+    const draft = await releaser.editDraft(agentId, { instructions: 'v2' });
+    const outcome = await releaser.publish(draft, { description: 'fix' });
+    expect(outcome).toEqual({
+      status: 'published',
+      reconciled: true,
+      version: { provider: 'langdock', agentId, id: 'live', isActive: true, description: 'fix' },
+    });
+    expect(publishes().map((r) => r.status)).toEqual(['dropped', 409]);
+    expect(emu.state.versions(agentId)).toHaveLength(2);
+    expect(emu.state.activeVersion(agentId)?.description).toBe('fix');
   });
 
   it('connection dropped before publish was applied (drop-before): the re-send publishes once', async () => {
@@ -210,7 +234,7 @@ describe('faults', () => {
     const { emu, releaser, agentId, publishes } = await setup({ releaser: { timeoutMs: 100 } });
     emu.faults.add({ method: 'POST', path: '/agent/v1/publish', kind: 'delay', delayMs: 1_000 });
     const result = await release(releaser, agentId, { instructions: 'v2' });
-    expect(result).toMatchObject({ status: 'unchanged', unchangedReason: 'already-published' });
+    expect(result).toMatchObject({ status: 'released', version: { id: 'live', isActive: true } });
     expect(publishes().at(-1)?.status).toBe(409);
     expect(emu.state.versions(agentId)).toHaveLength(2);
   });

@@ -15,7 +15,7 @@ import {
   langdockModule,
   langdockReleaserFactory,
 } from '../src/index.js';
-import { AGENT, expectNoSecret, SENTINEL_KEY } from './helpers.js';
+import { AGENT, BASE, expectNoSecret, nockLiveAgent, SENTINEL_KEY } from './helpers.js';
 
 beforeAll(() => {
   nock.disableNetConnect();
@@ -146,5 +146,27 @@ describe('langdockModule (inversify)', () => {
         options: { apiKey: 'sk-other-key' },
       }),
     );
+  });
+
+  it('tenant options may set foreignDraftEdits, and only to refuse or include', async () => {
+    const releaser = langdockReleaserFactory({
+      provider: 'langdock',
+      apiKey: SENTINEL_KEY,
+      options: { foreignDraftEdits: 'include' },
+    });
+    // The update answer does not show the draft: a refusing releaser would undo and throw.
+    nockLiveAgent();
+    nock(BASE).patch('/agent/v1/update', { agentId: AGENT, instruction: 'v2' }).reply(200, {});
+    await expect(releaser.editDraft(AGENT, { instructions: 'v2' })).resolves.toMatchObject({
+      meta: { updatedFields: ['instruction'] },
+    });
+    const error = configErrorOf(() =>
+      langdockReleaserFactory({
+        provider: 'langdock',
+        apiKey: SENTINEL_KEY,
+        options: { foreignDraftEdits: 'yes' },
+      }),
+    );
+    expect(error.message).toContain('foreignDraftEdits');
   });
 });

@@ -1,7 +1,17 @@
 import { AbortedError, ProviderUnavailableError, release, ValidationError } from '@agent-release/core';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT, BASE, expectNoSecret, makeReleaser, publishBody, rejectionOf, VERSION } from './helpers.js';
+import {
+  AGENT,
+  BASE,
+  expectNoSecret,
+  makeReleaser,
+  nockLiveAgent,
+  publishBody,
+  rejectionOf,
+  updatedBody,
+  VERSION,
+} from './helpers.js';
 
 /** A connection dropped after the request was sent (nock 14 needs an Error instance here). */
 const connectionReset = () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
@@ -30,7 +40,7 @@ describe('publish after a lost response', () => {
     expect(clock.sleeps).toEqual([250]);
   });
 
-  it('treats 409 on the re-send after a dropped connection as already published', async () => {
+  it('treats 409 on the re-send after a dropped connection as published by the lost attempt', async () => {
     nock(BASE)
       .post('/agent/v1/publish', { agentId: AGENT, description: 'fix' })
       .replyWithError(connectionReset())
@@ -38,20 +48,25 @@ describe('publish after a lost response', () => {
       .reply(409, { message: 'No draft changes to publish' });
     const { releaser, logger } = makeReleaser();
     const outcome = await releaser.publish(DRAFT, { description: 'fix' });
-    expect(outcome).toEqual({ status: 'unchanged', reason: 'already-published' });
+    expect(outcome).toEqual({
+      status: 'published',
+      reconciled: true,
+      version: { provider: 'langdock', agentId: AGENT, id: 'live', isActive: true, description: 'fix' },
+    });
     expect(logger.lines.some((l) => l.includes('had taken effect'))).toBe(true);
   });
 
-  it('treats 409 on the re-send after a 503 as already published', async () => {
+  it('treats 409 on the re-send after a 503 as published by the lost attempt', async () => {
     nock(BASE)
       .post('/agent/v1/publish')
       .reply(503, 'Service Unavailable')
       .post('/agent/v1/publish')
       .reply(409, 'No draft changes to publish');
     const { releaser } = makeReleaser();
-    await expect(releaser.publish(DRAFT)).resolves.toEqual({
-      status: 'unchanged',
-      reason: 'already-published',
+    await expect(releaser.publish(DRAFT)).resolves.toMatchObject({
+      status: 'published',
+      reconciled: true,
+      version: { id: 'live', isActive: true },
     });
   });
 
@@ -109,16 +124,18 @@ describe('publish after a lost response', () => {
     await expect(releaser.publish(DRAFT, { signal: controller.signal })).rejects.toBeInstanceOf(AbortedError);
   });
 
-  it('release() ends unchanged (already-published) without error after a lost publish', async () => {
+  it('release() ends released, not unchanged, after a lost publish that took effect', async () => {
+    nockLiveAgent();
     nock(BASE)
       .patch('/agent/v1/update', { agentId: AGENT, instruction: 'v2' })
-      .reply(200, {})
+      .reply(200, updatedBody({ instruction: 'v2' }))
       .post('/agent/v1/publish')
       .replyWithError(connectionReset())
       .post('/agent/v1/publish')
       .reply(409, { message: 'No draft changes to publish' });
     const { releaser } = makeReleaser();
     const result = await release(releaser, AGENT, { instructions: 'v2' });
-    expect(result).toMatchObject({ status: 'unchanged', unchangedReason: 'already-published' });
+    expect(result).toMatchObject({ status: 'released', version: { id: 'live', isActive: true } });
+    expect(result.unchangedReason).toBeUndefined();
   });
 });
