@@ -219,9 +219,8 @@ export class LangdockReleaser implements AgentReleaser {
         ...(opts.label !== undefined ? { label: opts.label } : {}),
         ...(description !== undefined ? { description } : {}),
       };
-      // core adds `reconciled` to the `published` outcome: "a version was created, seen only
-      // through the 409 of the re-send, not through Langdock's answer".
-      return { status: 'published', version, reconciled: true } as PublishOutcome;
+      // A version was created, seen only through the 409 of the re-send, not through Langdock's answer.
+      return { status: 'published', version, reconciled: true };
     }
     const version = toPublishedVersion(agentId, result.response, { label: opts.label, description });
     this.#remember(version);

@@ -195,7 +195,11 @@ describe('faults', () => {
     const first = await release(releaser, agentId, { instructions: 'v2' });
     // This release created the live version: it must not say `unchanged` (defect 9). Langdock
     // cannot name the version after a lost answer, so it is "the live one".
-    expect(first).toMatchObject({ status: 'released', version: { id: 'live', isActive: true } });
+    expect(first).toMatchObject({
+      status: 'released',
+      reconciled: true,
+      version: { id: 'live', isActive: true },
+    });
     expect(publishes().map((r) => r.status)).toEqual(['dropped', 409]);
     const versions = emu.state.versions(agentId);
     expect(versions).toHaveLength(2);

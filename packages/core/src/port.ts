@@ -67,7 +67,15 @@ export interface VersionInfo {
  * - `unchanged`: there was nothing to publish and no version was created.
  */
 export type PublishOutcome =
-  | { readonly status: 'published'; readonly version: VersionInfo }
+  | {
+      readonly status: 'published';
+      readonly version: VersionInfo;
+      /**
+       * True when the vendor's answer was lost and this call learned afterwards that its own
+       * publish had taken effect: the version exists because of this call, seen by reconciliation.
+       */
+      readonly reconciled?: boolean | undefined;
+    }
   | {
       readonly status: 'unchanged';
       /**

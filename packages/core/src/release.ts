@@ -71,6 +71,11 @@ export interface ReleaseResult {
   agentId: string;
   /** The new version (with `isActive` as confirmed at the end), when one was published. */
   version?: VersionInfo | undefined;
+  /**
+   * True when a vendor answer was lost and the release learned by reading the vendor back that
+   * its own publish took effect: `released` is still true, but it was reconciled, not seen.
+   */
+  reconciled?: boolean | undefined;
   /** Why nothing was published, when `unchanged`. */
   unchangedReason?: 'no-changes' | 'already-published' | undefined;
   steps: ReleaseStep[];
@@ -199,7 +204,13 @@ export async function release(
           (v) => `live version is ${describeVersion(v)}`,
         );
       }
-      return { status: 'released', provider, agentId, version } as const;
+      return {
+        status: 'released',
+        provider,
+        agentId,
+        version,
+        ...(outcome.reconciled ? { reconciled: true } : {}),
+      } as const;
     });
 
     const final: ReleaseResult = { ...result, steps, durationMs: clock.now() - releaseStart };
