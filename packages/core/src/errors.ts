@@ -205,6 +205,17 @@ export class ConflictError extends AgentReleaseError {
   }
 }
 
+/**
+ * The lease a release held on its agent was lost (it expired, or its store became unreachable),
+ * so another process may be releasing the same agent now. The release stopped before its next
+ * step; check the live version and release again.
+ */
+export class LeaseLostError extends ConflictError {
+  constructor(message: string, options: AgentReleaseErrorOptions = {}) {
+    super(message, { ...options, retryable: true });
+  }
+}
+
 /** HTTP 429. `retryAfterMs` is the vendor's requested wait, when it gave one. */
 export class RateLimitedError extends AgentReleaseError {
   readonly retryAfterMs: number | undefined;

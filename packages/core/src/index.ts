@@ -34,6 +34,7 @@ export {
   ConfigurationError,
   ConflictError,
   isAgentReleaseError,
+  LeaseLostError,
   MigrationRequiredError,
   NotFoundError,
   PermissionError,
@@ -72,6 +73,10 @@ export {
   type HttpFailure,
   retryAfterFromHeaders,
 } from './http/vendor-response.js';
+export {
+  createInProcessReleaseLock,
+  InProcessReleaseLock,
+} from './in-process-release-lock.js';
 export { KeyedMutex } from './keyed-mutex.js';
 export type {
   ConfigSnapshot,

@@ -6,9 +6,16 @@ import {
   releaseOptionsSchema,
 } from './changes.js';
 import { type Clock, systemClock, throwIfAborted } from './clock.js';
-import { AbortedError, ConflictError, isAgentReleaseError } from './errors.js';
-import { KeyedMutex } from './keyed-mutex.js';
+import {
+  AbortedError,
+  ConflictError,
+  isAgentReleaseError,
+  LeaseLostError,
+  ValidationError,
+} from './errors.js';
+import { createInProcessReleaseLock } from './in-process-release-lock.js';
 import type { AgentReleaser, GateProgress, VersionInfo } from './port.js';
+import type { ReleaseLease, ReleaseLock } from './release-lock.js';
 
 /** The steps of a release, in order. */
 export type ReleaseStepName = 'validate' | 'edit-draft' | 'publish' | 'activate' | 'confirm';
@@ -54,6 +61,12 @@ export interface ReleaseOptions {
   signal?: AbortSignal | undefined;
   observer?: ReleaseObserver | undefined;
   clock?: Clock | undefined;
+  /**
+   * Grants the lease per (provider, agent) that the release holds from after validation to its
+   * end. Default: one in-process lock shared by every release of this process. Pass a durable
+   * lock (e.g. from `@agent-release/ledger`) when several processes release the same agents.
+   */
+  lock?: ReleaseLock | undefined;
 }
 
 /** What a release did. */
@@ -70,21 +83,23 @@ export interface ReleaseResult {
   durationMs: number;
 }
 
-// One process-wide queue: two releases of one agent interleaving would fork from the same base
+// One process-wide lock: two releases of one agent interleaving would fork from the same base
 // and the second publish would silently drop the first one's change.
-const releaseQueue = new KeyedMutex();
+const defaultReleaseLock: ReleaseLock = createInProcessReleaseLock();
 
 /**
  * Releases `changes` to an agent: validate → edit draft → publish → activate (when publishing did
  * not make it live and `activate` is not `false`) → confirm the live version (where the provider
  * can tell).
  *
- * Input is validated before any request. Releases of the same (provider, agentId) in this process
- * run one after another. Releasing the same changes twice returns `unchanged` the second time and
+ * Input is validated before any request. The release then holds a lease on (provider, agentId)
+ * from `options.lock` (default: in-process) until it ends, so releases of one agent run one after
+ * another in arrival order; a caller that gives up waiting leaves the others' order intact. Releasing the same changes twice returns `unchanged` the second time and
  * creates no version.
  *
- * @throws ValidationError on bad input (nothing sent), AbortedError when `signal` fires, and the
- *   provider's typed errors otherwise.
+ * @throws ValidationError on bad input (nothing sent), AbortedError when `signal` fires (also while
+ *   waiting for the lease), LeaseLostError when the lease was lost mid-run (the release stops
+ *   before its next step), and the provider's typed errors otherwise.
  */
 export async function release(
   releaser: AgentReleaser,
@@ -96,6 +111,7 @@ export async function release(
   const { signal, observer } = options;
   const provider = releaser.provider;
   const steps: ReleaseStep[] = [];
+  let lease: ReleaseLease | undefined;
   const releaseStart = clock.now();
   const emit = (event: ReleaseEvent) => {
     try {
@@ -111,6 +127,12 @@ export async function release(
     emit({ type: 'step-start', provider, agentId, step: name, at: startedAt });
     try {
       throwIfAborted(signal, 'The release');
+      if (lease?.lost.aborted) {
+        throw new LeaseLostError(
+          `${provider}: the lease on agent ${agentId} was lost before the ${name} step, so another release may be running; this release stopped. Check the live version and release again.`,
+          { provider, operation: name },
+        );
+      }
       const value = await run();
       const done: ReleaseStep = {
         name,
@@ -159,6 +181,15 @@ export async function release(
           'options',
           provider,
         );
+        if (options.lock !== undefined && typeof options.lock?.acquire !== 'function') {
+          throw new ValidationError(
+            'Invalid options: options.lock must be a ReleaseLock (an object with acquire())',
+            {
+              provider,
+              issues: [{ path: 'options.lock', message: 'must be a ReleaseLock' }],
+            },
+          );
+        }
         releaser.validate?.({
           agentId,
           changes: parsedChanges as AgentChanges,
@@ -170,76 +201,73 @@ export async function release(
       () => 'input valid',
     );
 
-    const result = await releaseQueue.run(
-      `${provider}\u0000${agentId}`,
-      async () => {
-        const draft = await step(
-          'edit-draft',
-          () => releaser.editDraft(agentId, changes, { draftId: options.draftId, signal }),
-          (d) => `draft ${d.draftId}${d.baseVersionId ? ` from version ${d.baseVersionId}` : ''}`,
-        );
-        const outcome = await step(
-          'publish',
-          () => releaser.publish(draft, { label: options.label, description: options.description, signal }),
-          (o) =>
-            o.status === 'unchanged'
-              ? `unchanged (${o.reason ?? 'no-changes'})`
-              : `published ${describeVersion(o.version)}${o.version.isActive ? ' (live)' : ' (not yet live)'}`,
-        );
-        if (outcome.status === 'unchanged') {
-          skip('activate', 'nothing new to activate');
-          skip('confirm', 'nothing new to confirm');
-          return {
-            status: 'unchanged',
-            provider,
-            agentId,
-            unchangedReason: outcome.reason ?? 'no-changes',
-          } as const;
-        }
+    lease = await (options.lock ?? defaultReleaseLock).acquire({ provider, agentId }, { signal });
+    const result = await (async () => {
+      const draft = await step(
+        'edit-draft',
+        () => releaser.editDraft(agentId, changes, { draftId: options.draftId, signal }),
+        (d) => `draft ${d.draftId}${d.baseVersionId ? ` from version ${d.baseVersionId}` : ''}`,
+      );
+      const outcome = await step(
+        'publish',
+        () => releaser.publish(draft, { label: options.label, description: options.description, signal }),
+        (o) =>
+          o.status === 'unchanged'
+            ? `unchanged (${o.reason ?? 'no-changes'})`
+            : `published ${describeVersion(o.version)}${o.version.isActive ? ' (live)' : ' (not yet live)'}`,
+      );
+      if (outcome.status === 'unchanged') {
+        skip('activate', 'nothing new to activate');
+        skip('confirm', 'nothing new to confirm');
+        return {
+          status: 'unchanged',
+          provider,
+          agentId,
+          unchangedReason: outcome.reason ?? 'no-changes',
+        } as const;
+      }
 
-        let version = outcome.version;
-        if (version.isActive) {
-          skip('activate', 'live on publish');
-        } else if (options.activate === false) {
-          skip('activate', 'activate: false');
-        } else {
-          version = await step(
-            'activate',
-            () =>
-              releaser.activate(agentId, version.id, {
-                signal,
-                maxWaitMs: options.maxWaitMs,
-                onGateProgress: (progress) => emit({ type: 'gate-progress', provider, agentId, progress }),
-              }),
-            (v) => `activated ${describeVersion(v)}`,
-          );
-        }
+      let version = outcome.version;
+      if (version.isActive) {
+        skip('activate', 'live on publish');
+      } else if (options.activate === false) {
+        skip('activate', 'activate: false');
+      } else {
+        version = await step(
+          'activate',
+          () =>
+            releaser.activate(agentId, version.id, {
+              signal,
+              maxWaitMs: options.maxWaitMs,
+              onGateProgress: (progress) => emit({ type: 'gate-progress', provider, agentId, progress }),
+            }),
+          (v) => `activated ${describeVersion(v)}`,
+        );
+      }
 
-        if (!releaser.capabilities.confirmsActiveVersion) {
-          skip('confirm', `${provider} cannot report the live version id`);
-        } else if (!version.isActive) {
-          skip('confirm', 'not activated');
-        } else {
-          const published = version;
-          version = await step(
-            'confirm',
-            async () => {
-              const live = await releaser.getActiveVersion(agentId, { signal });
-              if (!live || live.id !== published.id) {
-                throw new ConflictError(
-                  `${provider}: version ${published.id} was activated but ${live ? `version ${live.id}` : 'no version'} is live now; another writer changed the agent meanwhile`,
-                  { provider, operation: 'confirm' },
-                );
-              }
-              return { ...published, ...live };
-            },
-            (v) => `live version is ${describeVersion(v)}`,
-          );
-        }
-        return { status: 'released', provider, agentId, version } as const;
-      },
-      signal,
-    );
+      if (!releaser.capabilities.confirmsActiveVersion) {
+        skip('confirm', `${provider} cannot report the live version id`);
+      } else if (!version.isActive) {
+        skip('confirm', 'not activated');
+      } else {
+        const published = version;
+        version = await step(
+          'confirm',
+          async () => {
+            const live = await releaser.getActiveVersion(agentId, { signal });
+            if (!live || live.id !== published.id) {
+              throw new ConflictError(
+                `${provider}: version ${published.id} was activated but ${live ? `version ${live.id}` : 'no version'} is live now; another writer changed the agent meanwhile`,
+                { provider, operation: 'confirm' },
+              );
+            }
+            return { ...published, ...live };
+          },
+          (v) => `live version is ${describeVersion(v)}`,
+        );
+      }
+      return { status: 'released', provider, agentId, version } as const;
+    })();
 
     const final: ReleaseResult = { ...result, steps, durationMs: clock.now() - releaseStart };
     emit({ type: 'release-end', provider, agentId, result: final });
@@ -249,6 +277,8 @@ export async function release(
       !isAgentReleaseError(error) && signal?.aborted ? new AbortedError('The release was aborted') : error;
     emit({ type: 'release-error', provider, agentId, error: surfaced, steps });
     throw surfaced;
+  } finally {
+    await lease?.release().catch(() => undefined);
   }
 }
 
