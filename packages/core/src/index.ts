@@ -49,7 +49,7 @@ export {
   ValidationError,
   type ValidationIssue,
 } from './errors.js';
-export { assertApiKey, isLoopbackHost, normalizeBaseUrl } from './http/base-url.js';
+export { assertApiKey, isLoopbackHost, MIN_API_KEY_LENGTH, normalizeBaseUrl } from './http/base-url.js';
 export {
   HttpClient,
   type HttpClientOptions,
@@ -104,7 +104,7 @@ export type {
   ReleaserCapabilities,
   VersionInfo,
 } from './port.js';
-export { redact, registerSecret } from './redact.js';
+export { redact, redactAndCut, registerSecret } from './redact.js';
 export {
   type ReleaseEvent,
   type ReleaseObserver,

@@ -44,10 +44,20 @@ export function normalizeBaseUrl(baseUrl: string, provider: string): string {
   return url.toString().replace(/\/+$/, '');
 }
 
+/** Shortest API key accepted. */
+export const MIN_API_KEY_LENGTH = 8;
+
 /** Validates an API key's form (not its value) so a malformed key fails before any request. */
 export function assertApiKey(apiKey: unknown, provider: string): asserts apiKey is string {
   if (typeof apiKey !== 'string' || apiKey.trim() === '') {
     throw new ConfigurationError(`${provider}: apiKey is required`, { provider });
+  }
+  // A key this short cannot be told apart from ordinary text, so it could not be redacted.
+  if (apiKey.length < MIN_API_KEY_LENGTH) {
+    throw new ConfigurationError(
+      `${provider}: apiKey must be at least ${MIN_API_KEY_LENGTH} characters; check that the whole key was configured`,
+      { provider },
+    );
   }
   // Control characters or whitespace would corrupt (or inject into) the Authorization header.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: that is exactly what we reject.
