@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_TIMER_MS } from './clock.js';
 import { ValidationError, type ValidationIssue } from './errors.js';
 import { findReservedKey } from './reserved-keys.js';
 
@@ -79,7 +80,12 @@ export const releaseOptionsSchema = z.object({
   description: z.string().optional(),
   activate: z.boolean().optional(),
   draftId: agentIdSchema.optional(),
-  maxWaitMs: z.number().int().positive().optional(),
+  maxWaitMs: z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_TIMER_MS, 'must be at most 2147483647 ms (about 24.8 days)')
+    .optional(),
 });
 
 /** Converts zod issues into {@link ValidationIssue}s under a path prefix. */

@@ -11,6 +11,12 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/**
+ * The longest delay `setTimeout` honours (2³¹−1 ms, about 24.8 days); a longer one fires after
+ * 1 ms. Delay options are bounded by it and {@link systemClock} sleeps longer than it in chunks.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Throws `AbortedError` if `signal` has fired. */
 export function throwIfAborted(signal: AbortSignal | undefined, what = 'The operation'): void {
   if (signal?.aborted) throw new AbortedError(`${what} was aborted`);
@@ -28,17 +34,24 @@ export const systemClock: Clock = {
         reject(new AbortedError('The wait was aborted'));
         return;
       }
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const onAbort = () => {
         clearTimeout(timer);
         reject(new AbortedError('The wait was aborted'));
       };
-      const timer = setTimeout(
-        () => {
+      // Longer waits are chained in chunks, so none overflows to 1 ms.
+      const arm = (remaining: number) => {
+        const chunk = Math.min(remaining, MAX_TIMER_MS);
+        timer = setTimeout(() => {
+          if (remaining > chunk) {
+            arm(remaining - chunk);
+            return;
+          }
           signal?.removeEventListener('abort', onAbort);
           resolve();
-        },
-        Math.max(0, ms),
-      );
+        }, chunk);
+      };
+      arm(Math.max(0, ms));
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   },

@@ -14,7 +14,7 @@ export {
   toValidationIssues,
   versionIdSchema,
 } from './changes.js';
-export { type Clock, systemClock, throwIfAborted } from './clock.js';
+export { type Clock, MAX_TIMER_MS, systemClock, throwIfAborted } from './clock.js';
 export { coreModule, releaserModule } from './di/modules.js';
 export { StaticTenantDirectory, type TenantDirectory } from './di/tenant-directory.js';
 export { TenantReleasers } from './di/tenant-releasers.js';
@@ -59,6 +59,7 @@ export {
 } from './http/http-client.js';
 export { pathOf } from './http/path.js';
 export {
+  assertDelayMs,
   backoffDelayMs,
   DEFAULT_RETRY_POLICY,
   parseRetryAfter,

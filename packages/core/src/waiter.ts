@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from './clock.js';
+import { type Clock, MAX_TIMER_MS, systemClock } from './clock.js';
 import { AbortedError, isAgentReleaseError } from './errors.js';
 
 /** What one poll found, in the vocabulary of AWS SDK waiters. */
@@ -72,8 +72,12 @@ export async function waitUntil<T>(
   poll: (attempt: number, signal: AbortSignal | undefined) => Promise<PollResult<T>>,
   options: WaiterOptions,
 ): Promise<WaiterResult<T>> {
-  if (options.minDelayMs < 0 || options.maxDelayMs < options.minDelayMs || options.maxWaitMs < 0) {
-    throw new RangeError('waiter: need 0 <= minDelayMs <= maxDelayMs and maxWaitMs >= 0');
+  const { minDelayMs, maxDelayMs, maxWaitMs } = options;
+  const inRange = (v: number) => Number.isFinite(v) && v >= 0 && v <= MAX_TIMER_MS;
+  if (!inRange(minDelayMs) || !inRange(maxDelayMs) || !inRange(maxWaitMs) || maxDelayMs < minDelayMs) {
+    throw new RangeError(
+      `waiter: need 0 <= minDelayMs <= maxDelayMs <= ${MAX_TIMER_MS} and 0 <= maxWaitMs <= ${MAX_TIMER_MS}`,
+    );
   }
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;

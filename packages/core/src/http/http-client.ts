@@ -12,7 +12,13 @@ import {
 import { type Logger, noopLogger } from '../logger.js';
 import { registerSecret } from '../redact.js';
 import { assertApiKey, isLoopbackHost, normalizeBaseUrl } from './base-url.js';
-import { backoffDelayMs, parseRetryAfter, type RetryPolicy, resolveRetryPolicy } from './retry-policy.js';
+import {
+  assertDelayMs,
+  backoffDelayMs,
+  parseRetryAfter,
+  type RetryPolicy,
+  resolveRetryPolicy,
+} from './retry-policy.js';
 import { defaultErrorFor, type ErrorMapper, type HttpFailure } from './vendor-response.js';
 
 /** Options of {@link HttpClient}. */
@@ -101,7 +107,8 @@ export class HttpClient {
     this.provider = options.provider;
     this.baseUrl = normalizeBaseUrl(options.baseUrl, options.provider);
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.retryPolicy = Object.freeze(resolveRetryPolicy(options.retry));
+    assertDelayMs(this.timeoutMs, 'timeoutMs', options.provider, 1);
+    this.retryPolicy = Object.freeze(resolveRetryPolicy(options.retry, options.provider));
     this.#apiKey = options.apiKey;
     registerSecret(options.apiKey);
     this.#mapError = options.mapError;
