@@ -56,7 +56,10 @@ export interface ReleaseOptions {
   activate?: boolean | undefined;
   /** Edit this existing draft instead of forking a new one. */
   draftId?: string | undefined;
-  /** Upper bound on waiting for a publish gate (security check). */
+  /**
+   * Upper bound on each wait for a publish gate (security check or scan), in publish and in
+   * activate. A wait still running at the bound is cut and reported as a timeout.
+   */
   maxWaitMs?: number | undefined;
   signal?: AbortSignal | undefined;
   observer?: ReleaseObserver | undefined;
@@ -210,7 +213,14 @@ export async function release(
       );
       const outcome = await step(
         'publish',
-        () => releaser.publish(draft, { label: options.label, description: options.description, signal }),
+        () =>
+          releaser.publish(draft, {
+            label: options.label,
+            description: options.description,
+            signal,
+            maxWaitMs: options.maxWaitMs,
+            onGateProgress: (progress) => emit({ type: 'gate-progress', provider, agentId, progress }),
+          }),
         (o) =>
           o.status === 'unchanged'
             ? `unchanged (${o.reason ?? 'no-changes'})`
