@@ -14,7 +14,14 @@ export {
   toValidationIssues,
   versionIdSchema,
 } from './changes.js';
-export { type Clock, MAX_TIMER_MS, systemClock, throwIfAborted } from './clock.js';
+export {
+  type Clock,
+  type Deadline,
+  deadlineAfter,
+  MAX_TIMER_MS,
+  systemClock,
+  throwIfAborted,
+} from './clock.js';
 export { coreModule, releaserModule } from './di/modules.js';
 export { StaticTenantDirectory, type TenantDirectory } from './di/tenant-directory.js';
 export { TenantReleasers } from './di/tenant-releasers.js';
@@ -51,6 +58,7 @@ export {
 } from './errors.js';
 export { assertApiKey, isLoopbackHost, MIN_API_KEY_LENGTH, normalizeBaseUrl } from './http/base-url.js';
 export {
+  DEFAULT_TOTAL_TIMEOUT_MS,
   HttpClient,
   type HttpClientOptions,
   type HttpMethod,
