@@ -97,8 +97,8 @@ const defaultReleaseLock: ReleaseLock = createInProcessReleaseLock();
  *
  * Input is validated before any request. The release then holds a lease on (provider, agentId)
  * from `options.lock` (default: in-process) until it ends, so releases of one agent run one after
- * another in arrival order; a caller that gives up waiting leaves the others' order intact. Releasing the same changes twice returns `unchanged` the second time and
- * creates no version.
+ * another in arrival order; a caller that gives up waiting leaves the others' order intact.
+ * Releasing the same changes twice returns `unchanged` the second time and creates no version.
  *
  * @throws ValidationError on bad input (nothing sent), AbortedError when `signal` fires (also while
  *   waiting for the lease), LeaseLostError when the lease was lost mid-run (the release stops

@@ -20,6 +20,7 @@ import {
   resolveRetryPolicy,
 } from './retry-policy.js';
 import { defaultErrorFor, type ErrorMapper, type HttpFailure } from './vendor-response.js';
+import { dropUndefined, lowerCaseHeaders, parseBody } from './wire.js';
 
 /** Options of {@link HttpClient}. */
 export interface HttpClientOptions {
@@ -388,29 +389,4 @@ function retryAfterOf(
 ): number | undefined {
   if (error instanceof RateLimitedError && error.retryAfterMs !== undefined) return error.retryAfterMs;
   return parseRetryAfter(failure.headers['retry-after'], failure.now);
-}
-
-function parseBody(text: unknown): unknown {
-  if (typeof text !== 'string') return text;
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-function lowerCaseHeaders(headers: AxiosResponse['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (value === undefined || value === null) continue;
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
-  }
-  return out;
-}
-
-function dropUndefined(query: Record<string, string | number | boolean | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(query)) if (value !== undefined) out[key] = String(value);
-  return out;
 }
