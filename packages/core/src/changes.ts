@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { MAX_TIMER_MS } from './clock.js';
 import { ValidationError, type ValidationIssue } from './errors.js';
+import { findReservedKey } from './reserved-keys.js';
 
 /**
  * Vendor-only fields, keyed by provider id. Adapters add their key by declaration merging:
@@ -27,23 +29,34 @@ export interface AgentChanges {
   providerOptions?: ProviderOptions & Record<string, unknown>;
 }
 
-/** zod schema of {@link AgentChanges} (neutral part; adapters validate their providerOptions). */
-export const agentChangesSchema = z
-  .object({
-    instructions: z.string().optional(),
-    firstMessage: z.string().optional(),
-    model: z.string().trim().min(1, 'must not be empty').optional(),
-    providerOptions: z.record(z.string(), z.record(z.string(), z.unknown()).optional()).optional(),
-  })
-  .strict()
-  .refine(
-    (c) =>
-      c.instructions !== undefined ||
-      c.firstMessage !== undefined ||
-      c.model !== undefined ||
-      Object.values(c.providerOptions ?? {}).some((o) => o !== undefined),
-    { message: 'changes must contain at least one field' },
-  );
+// Runs on the raw input: once parsed, a "__proto__" key is already gone.
+const noReservedKeys = z.unknown().superRefine((value, ctx) => {
+  const hit = findReservedKey(value);
+  if (hit) ctx.addIssue({ code: 'custom', message: hit.message, path: [...hit.path] });
+});
+
+/**
+ * zod schema of {@link AgentChanges} (neutral part; adapters validate their providerOptions).
+ * `__proto__`, `constructor` and `prototype` keys are refused anywhere in the input.
+ */
+export const agentChangesSchema = noReservedKeys.pipe(
+  z
+    .object({
+      instructions: z.string().optional(),
+      firstMessage: z.string().optional(),
+      model: z.string().trim().min(1, 'must not be empty').optional(),
+      providerOptions: z.record(z.string(), z.record(z.string(), z.unknown()).optional()).optional(),
+    })
+    .strict()
+    .refine(
+      (c) =>
+        c.instructions !== undefined ||
+        c.firstMessage !== undefined ||
+        c.model !== undefined ||
+        Object.values(c.providerOptions ?? {}).some((o) => o !== undefined),
+      { message: 'changes must contain at least one field' },
+    ),
+);
 
 /** Agent ids: non-empty, no whitespace or path characters; adapters add their vendor format. */
 export const agentIdSchema = z
@@ -67,7 +80,12 @@ export const releaseOptionsSchema = z.object({
   description: z.string().optional(),
   activate: z.boolean().optional(),
   draftId: agentIdSchema.optional(),
-  maxWaitMs: z.number().int().positive().optional(),
+  maxWaitMs: z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_TIMER_MS, 'must be at most 2147483647 ms (about 24.8 days)')
+    .optional(),
 });
 
 /** Converts zod issues into {@link ValidationIssue}s under a path prefix. */

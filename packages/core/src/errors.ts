@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { redact, redactValue } from './redact.js';
+import { redact, redactAndCut, redactValue } from './redact.js';
 
 /** Stable machine-readable codes. Never renamed once published: callers switch on them. */
 export type AgentReleaseErrorCode =
@@ -44,7 +44,7 @@ export interface SafeCause {
 }
 
 function redactOptional(text: string | undefined): string | undefined {
-  return text === undefined ? undefined : redact(text.length > 200 ? `${text.slice(0, 200)}…` : text);
+  return text === undefined ? undefined : redactAndCut(text, 200);
 }
 
 // A global-registry symbol, so the guard recognises errors thrown by another copy of this package.
@@ -65,10 +65,10 @@ function toSafeCause(cause: unknown): SafeCause | undefined {
     return {
       name: typeof name === 'string' ? name : 'Error',
       ...(typeof code === 'string' ? { code } : {}),
-      message: redact(typeof message === 'string' ? message : '').slice(0, 500),
+      message: redactAndCut(typeof message === 'string' ? message : '', 500),
     };
   }
-  return { name: typeof cause, message: redact(String(cause)).slice(0, 500) };
+  return { name: typeof cause, message: redactAndCut(String(cause), 500) };
 }
 
 /**
@@ -202,6 +202,17 @@ export class NotFoundError extends AgentReleaseError {
 export class ConflictError extends AgentReleaseError {
   constructor(message: string, options: AgentReleaseErrorOptions = {}) {
     super('CONFLICT', message, options);
+  }
+}
+
+/**
+ * The lease a release held on its agent was lost (it expired, or its store became unreachable),
+ * so another process may be releasing the same agent now. The release stopped before its next
+ * step; check the live version and release again.
+ */
+export class LeaseLostError extends ConflictError {
+  constructor(message: string, options: AgentReleaseErrorOptions = {}) {
+    super(message, { ...options, retryable: true });
   }
 }
 

@@ -14,7 +14,14 @@ export {
   toValidationIssues,
   versionIdSchema,
 } from './changes.js';
-export { type Clock, systemClock, throwIfAborted } from './clock.js';
+export {
+  type Clock,
+  type Deadline,
+  deadlineAfter,
+  MAX_TIMER_MS,
+  systemClock,
+  throwIfAborted,
+} from './clock.js';
 export { coreModule, releaserModule } from './di/modules.js';
 export { StaticTenantDirectory, type TenantDirectory } from './di/tenant-directory.js';
 export { TenantReleasers } from './di/tenant-releasers.js';
@@ -34,6 +41,7 @@ export {
   ConfigurationError,
   ConflictError,
   isAgentReleaseError,
+  LeaseLostError,
   MigrationRequiredError,
   NotFoundError,
   PermissionError,
@@ -48,8 +56,9 @@ export {
   ValidationError,
   type ValidationIssue,
 } from './errors.js';
-export { assertApiKey, isLoopbackHost, normalizeBaseUrl } from './http/base-url.js';
+export { assertApiKey, isLoopbackHost, MIN_API_KEY_LENGTH, normalizeBaseUrl } from './http/base-url.js';
 export {
+  DEFAULT_TOTAL_TIMEOUT_MS,
   HttpClient,
   type HttpClientOptions,
   type HttpMethod,
@@ -58,6 +67,7 @@ export {
 } from './http/http-client.js';
 export { pathOf } from './http/path.js';
 export {
+  assertDelayMs,
   backoffDelayMs,
   DEFAULT_RETRY_POLICY,
   parseRetryAfter,
@@ -72,6 +82,10 @@ export {
   type HttpFailure,
   retryAfterFromHeaders,
 } from './http/vendor-response.js';
+export {
+  createInProcessReleaseLock,
+  InProcessReleaseLock,
+} from './in-process-release-lock.js';
 export { KeyedMutex } from './keyed-mutex.js';
 export type {
   ConfigSnapshot,
@@ -99,7 +113,7 @@ export type {
   ReleaserCapabilities,
   VersionInfo,
 } from './port.js';
-export { redact, registerSecret } from './redact.js';
+export { redact, redactAndCut, registerSecret } from './redact.js';
 export {
   type ReleaseEvent,
   type ReleaseObserver,

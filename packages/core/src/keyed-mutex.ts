@@ -1,51 +1,28 @@
 import { throwIfAborted } from './clock.js';
-import { AbortedError } from './errors.js';
+import { InProcessReleaseLock } from './in-process-release-lock.js';
 
 /**
  * Runs tasks one at a time per key, in arrival order. A waiter whose signal fires leaves the
- * queue without running. Keys are dropped once idle, so memory follows the number of busy keys.
+ * queue without running and without letting anyone behind it jump ahead. Keys are dropped once
+ * idle, so memory follows the number of busy keys.
+ *
+ * Kept for callers that serialise their own work; `release()` uses a `ReleaseLock`.
  */
 export class KeyedMutex {
-  readonly #tails = new Map<string, Promise<void>>();
+  readonly #lock = new InProcessReleaseLock();
 
   /** Number of keys with a running or queued task. */
   get size(): number {
-    return this.#tails.size;
+    return this.#lock.size;
   }
 
   async run<T>(key: string, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     throwIfAborted(signal);
-    const previous = this.#tails.get(key) ?? Promise.resolve();
-    let release!: () => void;
-    const current = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const tail = previous.then(() => current);
-    this.#tails.set(key, tail);
+    const lease = await this.#lock.acquire({ provider: '', agentId: key }, { signal });
     try {
-      await waitFor(previous, signal);
       return await task();
     } finally {
-      release();
-      if (this.#tails.get(key) === tail) this.#tails.delete(key);
+      await lease.release();
     }
   }
-}
-
-function waitFor(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  if (!signal) return promise;
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = () => reject(new AbortedError('Gave up waiting for an earlier release of this agent'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

@@ -15,6 +15,9 @@ const SECRET_PATTERNS: readonly RegExp[] = [
 ];
 
 const knownSecrets = new Set<string>();
+// Longest first: replacing a key that is part of a longer one first would leave the rest of the
+// longer key in the text.
+let byLength: string[] = [];
 
 /**
  * Registers a secret (an API key) so that every later {@link redact} call removes it verbatim.
@@ -22,13 +25,15 @@ const knownSecrets = new Set<string>();
  * and the pattern rules still catch the usual key shapes.
  */
 export function registerSecret(secret: string): void {
-  if (secret.length >= 4) knownSecrets.add(secret);
+  if (secret.length < 4 || knownSecrets.has(secret)) return;
+  knownSecrets.add(secret);
+  byLength = [...knownSecrets].sort((a, b) => b.length - a.length);
 }
 
 /** Replaces registered secrets and credential-shaped substrings in `text`. */
 export function redact(text: string): string {
   let out = text;
-  for (const secret of knownSecrets) {
+  for (const secret of byLength) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
   for (const pattern of SECRET_PATTERNS) {
@@ -40,12 +45,21 @@ export function redact(text: string): string {
 }
 
 /**
+ * Redacts `text`, then shortens it to at most `max` characters (plus `…`). In that order: a cut
+ * made first could split a key so that its remaining part no longer matches and is kept.
+ */
+export function redactAndCut(text: string, max: number): string {
+  const clean = redact(text);
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}
+
+/**
  * Returns a JSON-safe, redacted copy of `value` with bounded depth and size, for error details
  * and log fields. Functions, symbols and class instances other than plain data are dropped.
  */
 export function redactValue(value: unknown, depth = 0): unknown {
   if (value === null || value === undefined) return value;
-  if (typeof value === 'string') return redact(value.length > 2000 ? `${value.slice(0, 2000)}…` : value);
+  if (typeof value === 'string') return redactAndCut(value, 2000);
   if (typeof value === 'number' || typeof value === 'boolean') return value;
   if (depth >= 4) return '[…]';
   if (Array.isArray(value)) return value.slice(0, 50).map((v) => redactValue(v, depth + 1));

@@ -11,7 +11,7 @@ import { AbortedError, ConflictError, isAgentReleaseError } from './errors.js';
 import type { ReleaseLedger } from './ledger.js';
 import { LedgerRecorder } from './ledger-recorder.js';
 import type { AgentReleaser, GateProgress, VersionInfo } from './port.js';
-import { holdReleaseLease } from './release-lease.js';
+import { holdReleaseLease, validateLockOption } from './release-lease.js';
 import type { ReleaseLock } from './release-lock.js';
 import { type StepEvent, type StepRecord, StepRunner, safeEmitter } from './step-runner.js';
 
@@ -46,14 +46,21 @@ export interface ReleaseOptions {
   activate?: boolean | undefined;
   /** Edit this existing draft instead of forking a new one. */
   draftId?: string | undefined;
-  /** Upper bound on waiting for a publish gate (security check). */
+  /**
+   * Upper bound on each wait for a publish gate (security check or scan), in publish and in
+   * activate. A wait still running at the bound is cut and reported as a timeout.
+   */
   maxWaitMs?: number | undefined;
   signal?: AbortSignal | undefined;
   observer?: ReleaseObserver | undefined;
   clock?: Clock | undefined;
   /** Records the attempt (before/after version and snapshots, actor, outcome, steps). */
   ledger?: ReleaseLedger | undefined;
-  /** The lease held for the whole release. Default: the process-wide in-process lock. */
+  /**
+   * Grants the lease per (provider, agent) that the release holds from after validation to its
+   * end. Default: one in-process lock shared by every release and rollback of this process. Pass
+   * a durable lock (from `@agent-release/ledger`) when several processes release the same agents.
+   */
   lock?: ReleaseLock | undefined;
   /** Who asked, for the ledger. */
   actor?: string | undefined;
@@ -87,12 +94,15 @@ export interface ReleaseResult {
  * not make it live and `activate` is not `false`) → confirm the live version (where the provider
  * can tell).
  *
- * Input is validated before any request. Releases of the same (provider, agentId) in this process
- * run one after another. Releasing the same changes twice returns `unchanged` the second time and
- * creates no version.
+ * Input is validated before any request. The release then holds a lease on (provider, agentId)
+ * from `options.lock` (default: in-process) until it ends, so releases of one agent run one after
+ * another in arrival order; a caller that gives up waiting leaves the others' order intact.
+ * Releasing the same changes twice returns `unchanged` the second time and creates no version.
+ * With `options.ledger`, the attempt is recorded whatever its outcome.
  *
- * @throws ValidationError on bad input (nothing sent), AbortedError when `signal` fires, and the
- *   provider's typed errors otherwise.
+ * @throws ValidationError on bad input (nothing sent), AbortedError when `signal` fires (also while
+ *   waiting for the lease), LeaseLostError when the lease was lost mid-run (the release stops
+ *   before its next step), and the provider's typed errors otherwise.
  */
 export async function release(
   releaser: AgentReleaser,
@@ -134,7 +144,8 @@ export async function release(
 
     // One release per agent at a time: two interleaving would fork from the same base and the
     // second publish would silently drop the first one's change.
-    const result = await holdReleaseLease(options.lock, { provider, agentId }, signal, async () => {
+    const result = await holdReleaseLease(options.lock, { provider, agentId }, signal, async (guard) => {
+      runner.guard = guard;
       if (recorder.enabled) await recorder.begin(await beforeFacts(releaser, agentId, changes, signal));
       const draft = await runner.run(
         'edit-draft',
@@ -252,6 +263,7 @@ function validateRelease(
     'options',
     provider,
   );
+  validateLockOption(options.lock, provider);
   releaser.validate?.({
     agentId,
     changes: parsedChanges as AgentChanges,

@@ -1,4 +1,4 @@
-import { agentIdSchema, parseInput, versionIdSchema } from './changes.js';
+import { agentIdSchema, parseInput, releaseOptionsSchema, versionIdSchema } from './changes.js';
 import { type Clock, systemClock } from './clock.js';
 import { snapshotOfChanges, touchedSnapshot } from './config-snapshot.js';
 import {
@@ -11,7 +11,7 @@ import {
 import type { ConfigSnapshot, ReleaseLedger } from './ledger.js';
 import { LedgerRecorder } from './ledger-recorder.js';
 import type { AgentReleaser, GateProgress, VersionInfo } from './port.js';
-import { holdReleaseLease } from './release-lease.js';
+import { holdReleaseLease, validateLockOption } from './release-lease.js';
 import type { ReleaseLock } from './release-lock.js';
 import { planRollback, type RollbackPlan, type RollbackTarget } from './rollback-target.js';
 import { type StepEvent, type StepRecord, StepRunner, safeEmitter } from './step-runner.js';
@@ -114,7 +114,8 @@ export async function rollback(
       () => validateRollback(releaser, agentId, target, options),
       () => 'input valid',
     );
-    outcome = await holdReleaseLease(options.lock, { provider, agentId }, signal, async () => {
+    outcome = await holdReleaseLease(options.lock, { provider, agentId }, signal, async (guard) => {
+      runner.guard = guard;
       const live = releaser.capabilities.confirmsActiveVersion
         ? await releaser.getActiveVersion(agentId, { signal })
         : null;
@@ -181,18 +182,19 @@ function validateRollback(
     });
   }
   if (target.to !== 'previous') parseInput(versionIdSchema, target.to, 'target.to', provider);
+  validateLockOption(options.lock, provider);
   if (releaser.capabilities.rollback === 'none' && !options.ledger) {
     throw new UnsupportedOperationError(
       `${provider} keeps no version history, so a rollback re-publishes what a ledger recorded; pass options.ledger (the ledger your releases were recorded in).`,
       { provider, operation: 'rollback' },
     );
   }
-  if (options.maxWaitMs !== undefined && !(Number.isInteger(options.maxWaitMs) && options.maxWaitMs > 0)) {
-    throw new ValidationError('Invalid options: maxWaitMs must be a positive integer.', {
-      provider,
-      issues: [{ path: 'options.maxWaitMs', message: 'must be a positive integer' }],
-    });
-  }
+  parseInput(
+    releaseOptionsSchema.pick({ maxWaitMs: true }),
+    { maxWaitMs: options.maxWaitMs },
+    'options',
+    provider,
+  );
 }
 
 /** Before/after snapshots for the ledger; read only when there is a ledger to write them to. */

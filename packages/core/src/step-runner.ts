@@ -36,6 +36,9 @@ export class StepRunner<Name extends string> {
     },
   ) {}
 
+  /** Checked before each step starts (e.g. that a lease is still held); throws to stop the run. */
+  guard: ((step: Name) => void) | undefined;
+
   /** Runs `run` as step `name`; a throw is recorded as a failed step and rethrown. */
   async run<T>(name: Name, run: () => Promise<T> | T, describe: (value: T) => string): Promise<T> {
     const { provider, agentId, clock, emit } = this.context;
@@ -43,6 +46,7 @@ export class StepRunner<Name extends string> {
     emit({ type: 'step-start', provider, agentId, step: name, at: startedAt });
     try {
       throwIfAborted(this.context.signal, this.context.what);
+      this.guard?.(name);
       const value = await run();
       this.#end({
         name,

@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from './clock.js';
+import { type Clock, deadlineAfter, MAX_TIMER_MS, systemClock } from './clock.js';
 import { AbortedError, isAgentReleaseError } from './errors.js';
 
 /** What one poll found, in the vocabulary of AWS SDK waiters. */
@@ -18,7 +18,11 @@ export interface WaiterOptions {
   minDelayMs: number;
   /** Ceiling of any single delay. */
   maxDelayMs: number;
-  /** Overall deadline, measured from the first poll. A last poll happens at the deadline. */
+  /**
+   * Overall deadline, measured from the first poll. A bound: a poll still in flight when it
+   * passes is cut (its signal fires) and the result is `timeout`; no poll starts at or after it.
+   * `0` means look once: the single poll is not cut.
+   */
   maxWaitMs: number;
   signal?: AbortSignal | undefined;
   clock?: Clock | undefined;
@@ -65,61 +69,103 @@ export function waiterDelayMs(attempt: number, options: WaiterOptions, random: (
 /**
  * Polls until `poll` reports success or failure, the deadline passes, or the signal fires.
  *
+ * `poll` receives a signal that fires when the caller's signal does or the deadline passes; it
+ * should hand it to its requests. At the deadline the waiter stops waiting for a poll in flight
+ * even if the poll ignores that signal.
+ *
  * Never throws for timeout or abort: the result says why it stopped. An error thrown by `poll`
- * propagates unchanged, except an `AbortedError` caused by the signal, which becomes `aborted`.
+ * propagates unchanged, except one caused by the signal (`aborted`) or by the deadline cutting
+ * the poll (`timeout`).
  */
 export async function waitUntil<T>(
   poll: (attempt: number, signal: AbortSignal | undefined) => Promise<PollResult<T>>,
   options: WaiterOptions,
 ): Promise<WaiterResult<T>> {
-  if (options.minDelayMs < 0 || options.maxDelayMs < options.minDelayMs || options.maxWaitMs < 0) {
-    throw new RangeError('waiter: need 0 <= minDelayMs <= maxDelayMs and maxWaitMs >= 0');
+  const { minDelayMs, maxDelayMs, maxWaitMs } = options;
+  const inRange = (v: number) => Number.isFinite(v) && v >= 0 && v <= MAX_TIMER_MS;
+  if (!inRange(minDelayMs) || !inRange(maxDelayMs) || !inRange(maxWaitMs) || maxDelayMs < minDelayMs) {
+    throw new RangeError(
+      `waiter: need 0 <= minDelayMs <= maxDelayMs <= ${MAX_TIMER_MS} and 0 <= maxWaitMs <= ${MAX_TIMER_MS}`,
+    );
   }
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   const { signal } = options;
   const start = clock.now();
-  const deadline = start + options.maxWaitMs;
+  const deadlineAt = start + maxWaitMs;
+  // maxWaitMs 0 asks for one look, which must be allowed to finish.
+  const deadline = maxWaitMs > 0 ? deadlineAfter(clock, maxWaitMs) : undefined;
+  const pollSignal = anySignal(signal, deadline?.signal);
   let last: PollResult<T> | undefined;
   const elapsed = () => clock.now() - start;
-  const aborted = (attempts: number) =>
-    ({ state: 'aborted', value: last?.value, reason: last?.reason, attempts, elapsedMs: elapsed() }) as const;
+  const stopped = (state: 'aborted' | 'timeout', attempts: number) =>
+    ({ state, value: last?.value, reason: last?.reason, attempts, elapsedMs: elapsed() }) as const;
 
-  for (let attempt = 1; ; attempt++) {
-    if (signal?.aborted) return aborted(attempt - 1);
-    try {
-      last = await poll(attempt, signal);
-    } catch (error) {
-      if (signal?.aborted && (error instanceof AbortedError || isAgentReleaseError(error)))
-        return aborted(attempt);
-      throw error;
+  try {
+    for (let attempt = 1; ; attempt++) {
+      if (signal?.aborted) return stopped('aborted', attempt - 1);
+      if (attempt > 1 && clock.now() >= deadlineAt) return stopped('timeout', attempt - 1);
+      const outcome = await settleBy(poll(attempt, pollSignal), deadline?.signal);
+      // A poll that failed because the deadline cut it ends the wait as a timeout, not an error.
+      if (
+        outcome.kind === 'cut' ||
+        (outcome.kind === 'error' && deadline?.signal.aborted && !signal?.aborted)
+      ) {
+        return stopped('timeout', attempt);
+      }
+      if (outcome.kind === 'error') {
+        if (signal?.aborted && (outcome.error instanceof AbortedError || isAgentReleaseError(outcome.error)))
+          return stopped('aborted', attempt);
+        throw outcome.error;
+      }
+      last = outcome.value;
+      if (last.state === 'success')
+        return { state: 'success', value: last.value, attempts: attempt, elapsedMs: elapsed() };
+      if (last.state === 'failure') {
+        return {
+          state: 'failure',
+          value: last.value,
+          reason: last.reason,
+          attempts: attempt,
+          elapsedMs: elapsed(),
+        };
+      }
+      const remaining = deadlineAt - clock.now();
+      if (remaining <= 0) return stopped('timeout', attempt);
+      try {
+        await clock.sleep(Math.min(waiterDelayMs(attempt, options, random), remaining), signal);
+      } catch (error) {
+        if (error instanceof AbortedError) return stopped('aborted', attempt);
+        throw error;
+      }
     }
-    if (last.state === 'success')
-      return { state: 'success', value: last.value, attempts: attempt, elapsedMs: elapsed() };
-    if (last.state === 'failure') {
-      return {
-        state: 'failure',
-        value: last.value,
-        reason: last.reason,
-        attempts: attempt,
-        elapsedMs: elapsed(),
-      };
-    }
-    const remaining = deadline - clock.now();
-    if (remaining <= 0) {
-      return {
-        state: 'timeout',
-        value: last.value,
-        reason: last.reason,
-        attempts: attempt,
-        elapsedMs: elapsed(),
-      };
-    }
-    try {
-      await clock.sleep(Math.min(waiterDelayMs(attempt, options, random), remaining), signal);
-    } catch (error) {
-      if (error instanceof AbortedError) return aborted(attempt);
-      throw error;
-    }
+  } finally {
+    deadline?.dispose();
   }
+}
+
+type Settled<T> = { kind: 'value'; value: T } | { kind: 'error'; error: unknown } | { kind: 'cut' };
+
+/** Waits for `work` or for `cut` to fire, whichever comes first; never rejects. */
+function settleBy<T>(work: Promise<T>, cut: AbortSignal | undefined): Promise<Settled<T>> {
+  const settled = work.then(
+    (value): Settled<T> => ({ kind: 'value', value }),
+    (error: unknown): Settled<T> => ({ kind: 'error', error }),
+  );
+  if (cut === undefined) return settled;
+  if (cut.aborted) return Promise.resolve({ kind: 'cut' });
+  return new Promise<Settled<T>>((resolve) => {
+    const onCut = () => resolve({ kind: 'cut' });
+    cut.addEventListener('abort', onCut, { once: true });
+    void settled.then((outcome) => {
+      cut.removeEventListener('abort', onCut);
+      resolve(outcome);
+    });
+  });
+}
+
+function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
+  const present = signals.filter((s): s is AbortSignal => s !== undefined);
+  if (present.length <= 1) return present[0];
+  return AbortSignal.any(present);
 }

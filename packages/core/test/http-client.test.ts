@@ -360,7 +360,6 @@ describe('HttpClient transport security', () => {
     'http://127.0.0.1:4010/atoms/v1',
     'http://127.1.2.3',
     'http://[::1]:8080',
-    'http://app.localhost',
     'https://api.vendor.test/',
   ])('accepts %s', (baseUrl) => {
     expect(new HttpClient({ provider: 'vendor', baseUrl, apiKey: SENTINEL }).baseUrl).not.toMatch(/\/$/);

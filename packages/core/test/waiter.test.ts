@@ -37,7 +37,7 @@ describe('waitUntil', () => {
     expect(result).toMatchObject({ state: 'failure', reason: 'check failed: prompt injection', attempts: 2 });
   });
 
-  it('times out at the deadline after a last poll, keeping the last reason', async () => {
+  it('times out at the deadline, keeping the last reason, without polling at or after it', async () => {
     const clock = new ManualClock();
     const { poll } = script<string>({ state: 'retry', reason: 'queued', value: 'last' });
     const result = await waitUntil(poll, {
@@ -47,7 +47,7 @@ describe('waitUntil', () => {
       clock,
       random: () => 1,
     });
-    expect(result).toMatchObject({ state: 'timeout', reason: 'queued', value: 'last' });
+    expect(result).toMatchObject({ state: 'timeout', reason: 'queued', value: 'last', attempts: 4 });
     expect(result.elapsedMs).toBe(1000);
     // Delays never overshoot the deadline: the final sleep is clamped to what remains.
     expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBe(1000);

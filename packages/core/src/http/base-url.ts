@@ -1,10 +1,14 @@
 import { isIP } from 'node:net';
 import { ConfigurationError } from '../errors.js';
 
-/** True for `localhost`, `*.localhost`, 127.0.0.0/8 and ::1 (the hosts a key may reach over plain http). */
+/**
+ * True for exactly `localhost` and literal loopback addresses (127.0.0.0/8, ::1): the hosts a key
+ * may reach over plain http. Other names, `*.localhost` included, are not trusted: where they
+ * resolve is up to the resolver, not to RFC 6761.
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === 'localhost') return true;
   if (isIP(host) === 4) return host.split('.')[0] === '127';
   if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(host);
   return false;
@@ -29,7 +33,7 @@ export function normalizeBaseUrl(baseUrl: string, provider: string): string {
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     throw new ConfigurationError(
-      `${provider}: refusing to send an API key over plain http to ${url.hostname}; use https (plain http is allowed only for loopback hosts such as localhost or 127.0.0.1)`,
+      `${provider}: refusing to send an API key over plain http to ${url.hostname}; use https (plain http is allowed only for localhost and literal loopback addresses such as 127.0.0.1 or [::1])`,
       { provider },
     );
   }
@@ -44,10 +48,20 @@ export function normalizeBaseUrl(baseUrl: string, provider: string): string {
   return url.toString().replace(/\/+$/, '');
 }
 
+/** Shortest API key accepted. */
+export const MIN_API_KEY_LENGTH = 8;
+
 /** Validates an API key's form (not its value) so a malformed key fails before any request. */
 export function assertApiKey(apiKey: unknown, provider: string): asserts apiKey is string {
   if (typeof apiKey !== 'string' || apiKey.trim() === '') {
     throw new ConfigurationError(`${provider}: apiKey is required`, { provider });
+  }
+  // A key this short cannot be told apart from ordinary text, so it could not be redacted.
+  if (apiKey.length < MIN_API_KEY_LENGTH) {
+    throw new ConfigurationError(
+      `${provider}: apiKey must be at least ${MIN_API_KEY_LENGTH} characters; check that the whole key was configured`,
+      { provider },
+    );
   }
   // Control characters or whitespace would corrupt (or inject into) the Authorization header.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: that is exactly what we reject.

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import axios, { type AxiosError, type AxiosResponse } from 'axios';
 import type { z } from 'zod';
-import { type Clock, systemClock, throwIfAborted } from '../clock.js';
+import { type Clock, deadlineAfter, systemClock, throwIfAborted } from '../clock.js';
 import {
   AbortedError,
   type AgentReleaseError,
@@ -12,8 +12,15 @@ import {
 import { type Logger, noopLogger } from '../logger.js';
 import { registerSecret } from '../redact.js';
 import { assertApiKey, isLoopbackHost, normalizeBaseUrl } from './base-url.js';
-import { backoffDelayMs, parseRetryAfter, type RetryPolicy, resolveRetryPolicy } from './retry-policy.js';
+import {
+  assertDelayMs,
+  backoffDelayMs,
+  parseRetryAfter,
+  type RetryPolicy,
+  resolveRetryPolicy,
+} from './retry-policy.js';
 import { defaultErrorFor, type ErrorMapper, type HttpFailure } from './vendor-response.js';
+import { dropUndefined, lowerCaseHeaders, parseBody } from './wire.js';
 
 /** Options of {@link HttpClient}. */
 export interface HttpClientOptions {
@@ -25,6 +32,13 @@ export interface HttpClientOptions {
   apiKey: string;
   /** Total deadline per attempt, connection to last byte. Default 30 s. */
   timeoutMs?: number | undefined;
+  /**
+   * Total deadline per request, across all its attempts and the waits between them. Default
+   * 60 s. A retry whose wait would end past it is not made: the last answer's typed error is
+   * thrown at once (a 429 as `RateLimitedError` with `retryAfterMs`), and an attempt in flight
+   * when it passes is cut.
+   */
+  totalTimeoutMs?: number | undefined;
   /** Retry policy overrides, or `false` for none. */
   retry?: Partial<RetryPolicy> | false | undefined;
   /** The adapter's vendor-specific error mapping; falls back to {@link defaultErrorFor}. */
@@ -60,6 +74,8 @@ export interface HttpRequest<S extends z.ZodType> {
   signal?: AbortSignal | undefined;
   /** Overrides the client's per-attempt deadline. */
   timeoutMs?: number | undefined;
+  /** Overrides the client's total deadline across attempts ({@link HttpClientOptions.totalTimeoutMs}). */
+  totalTimeoutMs?: number | undefined;
 }
 
 /** A validated success response. */
@@ -71,8 +87,18 @@ export interface HttpResponse<T> {
   attempts: number;
 }
 
+/** Default total deadline of one request across its retries. */
+export const DEFAULT_TOTAL_TIMEOUT_MS = 60_000;
+
 // Errors where the request provably never reached the server.
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+interface TotalDeadline {
+  /** Clock time at which the request's total deadline passes. */
+  readonly at: number;
+  readonly ms: number;
+  readonly signal: AbortSignal;
+}
 
 type Attempt =
   | { kind: 'response'; response: AxiosResponse<string> }
@@ -87,6 +113,7 @@ export class HttpClient {
   readonly provider: string;
   readonly baseUrl: string;
   readonly timeoutMs: number;
+  readonly totalTimeoutMs: number;
   readonly retryPolicy: Readonly<RetryPolicy>;
   readonly #apiKey: string;
   readonly #mapError: ErrorMapper | undefined;
@@ -101,7 +128,10 @@ export class HttpClient {
     this.provider = options.provider;
     this.baseUrl = normalizeBaseUrl(options.baseUrl, options.provider);
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.retryPolicy = Object.freeze(resolveRetryPolicy(options.retry));
+    assertDelayMs(this.timeoutMs, 'timeoutMs', options.provider, 1);
+    this.totalTimeoutMs = options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
+    assertDelayMs(this.totalTimeoutMs, 'totalTimeoutMs', options.provider, 1);
+    this.retryPolicy = Object.freeze(resolveRetryPolicy(options.retry, options.provider));
     this.#apiKey = options.apiKey;
     registerSecret(options.apiKey);
     this.#mapError = options.mapError;
@@ -124,10 +154,31 @@ export class HttpClient {
     const idempotent =
       req.idempotent ?? (req.method === 'GET' || req.method === 'PUT' || req.method === 'DELETE');
     const policy = this.retryPolicy;
+    const totalMs = req.totalTimeoutMs ?? this.totalTimeoutMs;
+    if (req.totalTimeoutMs !== undefined) assertDelayMs(totalMs, 'totalTimeoutMs', this.provider, 1);
+    const deadlineAt = this.#clock.now() + totalMs;
+    const deadline = deadlineAfter(this.#clock, totalMs);
+    try {
+      return await this.#attempts(req, idempotent, policy, {
+        at: deadlineAt,
+        ms: totalMs,
+        signal: deadline.signal,
+      });
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  async #attempts<S extends z.ZodType>(
+    req: HttpRequest<S>,
+    idempotent: boolean,
+    policy: Readonly<RetryPolicy>,
+    total: TotalDeadline,
+  ): Promise<HttpResponse<z.output<S>>> {
     for (let attempt = 1; ; attempt++) {
       throwIfAborted(req.signal, `${this.provider} ${req.operation}`);
       const started = this.#clock.now();
-      const outcome = await this.#send(req);
+      const outcome = await this.#send(req, total);
       const durationMs = this.#clock.now() - started;
 
       let error: AgentReleaseError;
@@ -185,7 +236,7 @@ export class HttpClient {
         canResend = error.retryable && (idempotent || !outcome.sent);
       }
 
-      if (!canResend || attempt > policy.maxRetries) throw error;
+      if (!canResend || attempt > policy.maxRetries || total.signal.aborted) throw error;
       const delay =
         (outcome.kind === 'response'
           ? retryAfterOf(error, {
@@ -193,6 +244,21 @@ export class HttpClient {
               now: this.#clock.now(),
             })
           : undefined) ?? backoffDelayMs(attempt - 1, policy, this.#random);
+      // Waiting past the total deadline only to be cut: say now what the last answer said.
+      if (this.#clock.now() + delay >= total.at) {
+        this.#logger.warn('not retrying: the wait would pass the total deadline', {
+          provider: this.provider,
+          operation: req.operation,
+          method: req.method,
+          path: req.path,
+          attempt,
+          delayMs: delay,
+          totalTimeoutMs: total.ms,
+          code: error.code,
+          status: error.status,
+        });
+        throw error;
+      }
       this.#logger.warn('retrying request', {
         provider: this.provider,
         operation: req.operation,
@@ -207,9 +273,11 @@ export class HttpClient {
     }
   }
 
-  async #send<S extends z.ZodType>(req: HttpRequest<S>): Promise<Attempt> {
+  async #send<S extends z.ZodType>(req: HttpRequest<S>, total: TotalDeadline): Promise<Attempt> {
     const deadline = AbortSignal.timeout(req.timeoutMs ?? this.timeoutMs);
-    const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
+    const signal = AbortSignal.any(
+      req.signal ? [req.signal, deadline, total.signal] : [deadline, total.signal],
+    );
     const hasBody = req.body !== undefined;
     try {
       const response = await axios.request<string>({
@@ -249,6 +317,16 @@ export class HttpClient {
         };
       }
       const base = { provider: this.provider, operation: req.operation };
+      if (total.signal.aborted) {
+        return {
+          kind: 'failure',
+          error: new ProviderUnavailableError(
+            `${this.provider} ${req.operation}: no complete response within the request's total deadline of ${total.ms} ms (across retries)`,
+            { ...base, reason: 'timeout', mayHaveTakenEffect: req.method !== 'GET' },
+          ),
+          sent: true,
+        };
+      }
       if (deadline.aborted || err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT') {
         return {
           kind: 'failure',
@@ -292,7 +370,12 @@ export class HttpClient {
   }
 
   toJSON(): Record<string, unknown> {
-    return { provider: this.provider, baseUrl: this.baseUrl, timeoutMs: this.timeoutMs };
+    return {
+      provider: this.provider,
+      baseUrl: this.baseUrl,
+      timeoutMs: this.timeoutMs,
+      totalTimeoutMs: this.totalTimeoutMs,
+    };
   }
 
   [inspect.custom](): string {
@@ -306,29 +389,4 @@ function retryAfterOf(
 ): number | undefined {
   if (error instanceof RateLimitedError && error.retryAfterMs !== undefined) return error.retryAfterMs;
   return parseRetryAfter(failure.headers['retry-after'], failure.now);
-}
-
-function parseBody(text: unknown): unknown {
-  if (typeof text !== 'string') return text;
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-function lowerCaseHeaders(headers: AxiosResponse['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (value === undefined || value === null) continue;
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
-  }
-  return out;
-}
-
-function dropUndefined(query: Record<string, string | number | boolean | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(query)) if (value !== undefined) out[key] = String(value);
-  return out;
 }

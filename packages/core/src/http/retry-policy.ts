@@ -1,3 +1,6 @@
+import { MAX_TIMER_MS } from '../clock.js';
+import { ConfigurationError } from '../errors.js';
+
 /**
  * When and how long to wait before re-sending a request.
  *
@@ -33,10 +36,41 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
   retryStatuses: Object.freeze([429, 502, 503, 504]),
 });
 
-/** Fills a partial policy from the defaults; `false` disables retries. */
-export function resolveRetryPolicy(input?: Partial<RetryPolicy> | false): RetryPolicy {
+/**
+ * Throws a `ConfigurationError` naming `name` unless `value` is an integer number of ms in
+ * [`min`, {@link MAX_TIMER_MS}]: a longer delay would overflow `setTimeout` and fire after 1 ms.
+ */
+export function assertDelayMs(
+  value: unknown,
+  name: string,
+  provider: string,
+  min = 0,
+): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > MAX_TIMER_MS) {
+    throw new ConfigurationError(
+      `${provider}: ${name} must be an integer number of ms from ${min} to ${MAX_TIMER_MS} (about 24.8 days)`,
+      { provider },
+    );
+  }
+}
+
+/**
+ * Fills a partial policy from the defaults; `false` disables retries. Throws a
+ * `ConfigurationError` for a count or delay out of range (`provider` names who asked).
+ */
+export function resolveRetryPolicy(input?: Partial<RetryPolicy> | false, provider = 'http'): RetryPolicy {
   if (input === false) return { ...DEFAULT_RETRY_POLICY, maxRetries: 0 };
-  return { ...DEFAULT_RETRY_POLICY, ...input };
+  const policy = { ...DEFAULT_RETRY_POLICY, ...input };
+  const { maxRetries } = policy;
+  if (typeof maxRetries !== 'number' || !Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 100) {
+    throw new ConfigurationError(`${provider}: retry.maxRetries must be an integer from 0 to 100`, {
+      provider,
+    });
+  }
+  assertDelayMs(policy.baseDelayMs, 'retry.baseDelayMs', provider);
+  assertDelayMs(policy.maxDelayMs, 'retry.maxDelayMs', provider);
+  assertDelayMs(policy.maxRetryAfterMs, 'retry.maxRetryAfterMs', provider);
+  return policy;
 }
 
 /**

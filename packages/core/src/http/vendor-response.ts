@@ -9,7 +9,7 @@ import {
   UnexpectedResponseError,
   ValidationError,
 } from '../errors.js';
-import { redact } from '../redact.js';
+import { redactAndCut } from '../redact.js';
 import { parseRetryAfter } from './retry-policy.js';
 
 /** A non-2xx vendor response, handed to the adapter's {@link ErrorMapper}. */
@@ -41,7 +41,7 @@ export function extractVendorMessage(body: unknown): string | undefined {
   const text = vendorText(body);
   if (text === undefined) return undefined;
   const trimmed = text.trim();
-  return trimmed === '' ? undefined : redact(trimmed.length > 1000 ? `${trimmed.slice(0, 1000)}…` : trimmed);
+  return trimmed === '' ? undefined : redactAndCut(trimmed, 1000);
 }
 
 function vendorText(body: unknown): string | undefined {
