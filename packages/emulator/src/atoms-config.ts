@@ -216,7 +216,7 @@ export function flattenResolvedConfig(config: AtomsConfig): Record<string, unkno
     firstMessage: config.firstMessage,
     globalPrompt: config.globalPrompt,
     preCallAPI: config.preCallAPI,
-    workflowGraph: single ? null : (config.workflowGraph ?? { nodes: [], edges: [] }),
+    workflowGraph: single ? undefined : (config.workflowGraph ?? { nodes: [], edges: [] }),
     muteUserUntilFirstBotResponse: config.muteUserUntilFirstBotResponse,
     allowInterruptions: config.allowInterruptions,
     voiceDetectionConfig: config.voiceDetectionConfig,
@@ -227,8 +227,15 @@ export function flattenResolvedConfig(config: AtomsConfig): Record<string, unkno
     llmIdleTimeoutConfig: config.llmIdleTimeoutConfig,
     sessionTimeoutConfig: config.sessionTimeoutConfig,
   };
-  for (const key of Object.keys(flat)) flat[key] ??= null;
-  return flat;
+  // The spec declares none of these nullable: a value the agent does not have is left out.
+  return withoutNulls(flat);
+}
+
+/** The entries whose value is neither null nor undefined. */
+export function withoutNulls(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(record).filter(([, value]) => value !== null && value !== undefined),
+  );
 }
 
 /** Sections whose content differs between two configs, in canonical order. */

@@ -8,6 +8,7 @@ import {
   flattenResolvedConfig,
   GATED_MODELS,
   validateConfigFields,
+  withoutNulls,
 } from './atoms-config.js';
 import { atomsError } from './atoms-responses.js';
 import {
@@ -92,20 +93,24 @@ export interface AtomsAgent {
   /** Alias of `activeVersionId`. */
   versionId: string | null;
   archived: boolean;
-  archivedAt: string | null;
-  avatarUrl: string | null;
+  /** Only on an archived agent (the spec types it as a non-nullable date-time). */
+  archivedAt?: string;
+  /** Only when set (the spec types it as a non-nullable string). */
+  avatarUrl?: string;
   telephonyProductId: string[];
   allowInboundCall: boolean;
   visibleToEveryone: boolean;
-  phoneNumber: string | null;
-  language: unknown;
-  synthesizer: unknown;
-  slmModel: unknown;
-  transcriberType: unknown;
+  /** The spec types it as an array of numbers; the emulator rents none. */
+  phoneNumber: string[];
+  language?: unknown;
+  synthesizer?: unknown;
+  slmModel?: unknown;
+  transcriberType?: unknown;
   createdAt: string;
   updatedAt: string;
   _resolvedConfig: Record<string, unknown>;
-  _versionedWorkflow: { prompt: unknown; tools: unknown; workflowGraph: unknown };
+  /** Deprecated mirror of `_resolvedConfig`; keys the agent has no value for are left out. */
+  _versionedWorkflow: { prompt?: unknown; tools?: unknown; workflowGraph?: unknown };
   _configSource?: 'active' | 'draft' | 'version';
 }
 
@@ -480,7 +485,8 @@ export class AtomsStore implements AtomsEmulatorState {
       configSource = 'version';
     }
     const resolved = flattenResolvedConfig(target.config);
-    const view: AtomsAgent = {
+    // Fields the spec does not declare nullable are left out when the agent has no value.
+    const view = withoutNulls({
       _id: agent._id,
       name: agent.name,
       description: agent.description,
@@ -494,20 +500,20 @@ export class AtomsStore implements AtomsEmulatorState {
       telephonyProductId: [...agent.telephonyProductId],
       allowInboundCall: agent.allowInboundCall,
       visibleToEveryone: agent.visibleToEveryone,
-      phoneNumber: null,
-      language: active.config.language ?? null,
-      synthesizer: active.config.synthesizer ?? null,
-      slmModel: active.config.slmModel ?? null,
-      transcriberType: active.config.transcriberType ?? null,
+      phoneNumber: [],
+      language: active.config.language,
+      synthesizer: active.config.synthesizer,
+      slmModel: active.config.slmModel,
+      transcriberType: active.config.transcriberType,
       createdAt: iso(agent.createdAt)!,
       updatedAt: iso(agent.updatedAt)!,
       _resolvedConfig: resolved,
-      _versionedWorkflow: {
+      _versionedWorkflow: withoutNulls({
         prompt: resolved.prompt,
         tools: resolved.tools,
         workflowGraph: resolved.workflowGraph,
-      },
-    };
+      }),
+    }) as unknown as AtomsAgent;
     if (configSource) view._configSource = configSource;
     return cloneJson(view);
   }

@@ -142,7 +142,7 @@ export function registerAtomsV2Routes(router: Router, store: AtomsStore): void {
       const expectedRevision = expectedRevisionOf(body);
       const { agent, branch } = branchOf(req);
       const draft = v2.putDraft(agent, branch, patch, expectedRevision);
-      return ok(v2.revisionSnapshot(agent, draft));
+      return ok(v2.revisionView(agent, draft));
     }),
   );
 

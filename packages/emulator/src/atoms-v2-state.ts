@@ -739,7 +739,7 @@ export class AtomsBranchStore {
   /** `GET .../draft` (`DraftDetail`): edit history newest first, each with the row as it was. */
   draftDetail(agent: AtomsAgentRecord, branch: BranchRecord) {
     const draft = this.requireDraft(branch);
-    const latest = { ...this.revisionView(agent, draft), config: cloneJson(draft.config) };
+    const latest = this.revisionView(agent, draft);
     const editorName = EMULATOR_USER.name;
     const editHistory = branch.draftRows
       .slice(1)
@@ -751,7 +751,6 @@ export class AtomsBranchStore {
           draftRevision: row.draftRevision,
           blocks: { ...row.blocks },
           updatedAt: iso(row.updatedAt)!,
-          config: cloneJson(row.config),
           securityCheck: row._id === draft._id ? latest.securityCheck : null,
           pendingPublish: row._id === draft._id ? latest.pendingPublish : null,
         },
@@ -777,7 +776,8 @@ export class AtomsBranchStore {
     });
     return {
       revision: this.revisionView(agent, revision),
-      publishedBy: revision.publishedBy ? { _id: revision.publishedBy, name: EMULATOR_USER.name } : null,
+      // The spec types it as a string (the publisher's user id, as on `Revision.publishedBy`).
+      ...(revision.publishedBy ? { publishedBy: revision.publishedBy } : {}),
       trail,
     };
   }
