@@ -27,12 +27,16 @@ import {
   AtomsBranchStore,
   type AtomsBranchSummary,
   type AtomsRevisionSnapshot,
+  type AtomsV2Readings,
   type AtomsVersioning,
 } from './atoms-v2-state.js';
 import { HttpError } from './http-kit.js';
 import { objectId, randomHex } from './ids.js';
 import { cloneJson, isPlainObject } from './json-utils.js';
 import type { EmulatorClock } from './types.js';
+
+/** `VersionBlocks`: one block id per config section; `playbooks` only on rows written under v2. */
+export type AtomsVersionBlocks = Record<AtomsSection, string> & { playbooks?: string };
 
 /** An `AgentVersion` row as the API returns it (published version or draft). */
 export interface AtomsVersion {
@@ -52,7 +56,7 @@ export interface AtomsVersion {
   draftRevision: number | null;
   sourceVersionId: string | null;
   parentVersion: string | null;
-  blocks: Record<AtomsSection, string>;
+  blocks: AtomsVersionBlocks;
   workflowType: string;
   isActive: boolean;
   createdBy: string;
@@ -197,7 +201,7 @@ interface VersionRecord {
   draftRevision: number | null;
   sourceVersionId: string | null;
   parentVersion: string | null;
-  blocks: Record<AtomsSection, string>;
+  blocks: AtomsVersionBlocks;
   isActive: boolean;
   createdBy: string;
   createdAt: number;
@@ -244,6 +248,7 @@ export interface AtomsStoreOptions {
   migrationRequired: boolean;
   allowGatedModels: boolean;
   configFreeze?: boolean;
+  readings?: AtomsV2Readings;
 }
 
 /**
@@ -263,7 +268,7 @@ export class AtomsStore implements AtomsEmulatorState {
     this.clock = options.clock;
     this.migration = options.migrationRequired;
     this.freeze = options.configFreeze ?? false;
-    this.v2 = new AtomsBranchStore(this, options.securityCheck);
+    this.v2 = new AtomsBranchStore(this, options.securityCheck, options.readings);
   }
 
   get exposeSecurityCheck(): boolean {
@@ -753,10 +758,7 @@ export class AtomsStore implements AtomsEmulatorState {
       draftRevision: null,
       sourceVersionId: null,
       parentVersion: null,
-      blocks: Object.fromEntries(ATOMS_SECTIONS.map((s) => [s, objectId(now)])) as Record<
-        AtomsSection,
-        string
-      >,
+      blocks: Object.fromEntries(ATOMS_SECTIONS.map((s) => [s, objectId(now)])) as AtomsVersionBlocks,
       isActive: false,
       createdBy: EMULATOR_USER.id,
       createdAt: now,

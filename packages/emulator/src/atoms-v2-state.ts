@@ -5,7 +5,6 @@ import {
   CONFIG_FIELDS,
   changedSections,
   sectionsOf,
-  validateConfigFields,
 } from './atoms-config.js';
 import { atomsError, conflictError } from './atoms-responses.js';
 import {
@@ -16,8 +15,15 @@ import {
   securityCheckView,
   startSecurityCheck,
 } from './atoms-security-check.js';
-import type { AtomsAgentRecord, AtomsStore, AtomsVersion, AtomsVersionRecord } from './atoms-state.js';
+import type {
+  AtomsAgentRecord,
+  AtomsStore,
+  AtomsVersion,
+  AtomsVersionBlocks,
+  AtomsVersionRecord,
+} from './atoms-state.js';
 import { EMULATOR_USER, iso } from './atoms-user.js';
+import { validateV2DraftFields } from './atoms-v2-fields.js';
 import { HttpError } from './http-kit.js';
 import { objectId } from './ids.js';
 import { cloneJson, deepEqual, isPlainObject, type LeafChange, leafChanges } from './json-utils.js';
@@ -104,7 +110,7 @@ interface PublishRecord {
 interface DraftRow {
   _id: string;
   draftRevision: number;
-  blocks: Record<AtomsSection, string>;
+  blocks: AtomsVersionBlocks;
   config: AtomsConfig;
   changedSections: AtomsSection[];
   updatedAt: number;
@@ -132,6 +138,19 @@ interface BranchRecord {
 export interface AtomsBranchModel {
   branches: BranchRecord[];
   liveBranchId: string;
+}
+
+/** How the emulator reads what the spec leaves open (see `AtomsEmulatorOptions`). */
+export interface AtomsV2Readings {
+  /** `Branch.openDraftId`: the open draft's `draftId` (default) or its current row's `_id`. */
+  openDraftId?: 'draftId' | '_id';
+  /** A stale `expectedRevision`: `DraftConflictError` with `data.conflict` (default) or lean. */
+  draftConflict?: 'rich' | 'lean';
+}
+
+/** Rows written under the branch model postdate playbooks: they carry its block. */
+function withPlaybooks(blocks: AtomsVersionBlocks, now: number): AtomsVersionBlocks {
+  return { ...blocks, playbooks: blocks.playbooks ?? objectId(now) };
 }
 
 /** Internal names sent at the top level of `PUT .../draft` are refused. */
@@ -168,6 +187,7 @@ export class AtomsBranchStore {
   constructor(
     private readonly store: AtomsStore,
     private readonly securityCheck: AtomsSecurityCheckOptions,
+    private readonly readings: AtomsV2Readings = {},
   ) {}
 
   // ---- migration ---------------------------------------------------------------------------
@@ -414,14 +434,16 @@ export class AtomsBranchStore {
   // ---- draft -------------------------------------------------------------------------------
 
   /**
-   * The recognised config fields of a `PUT .../draft` body (unknown fields are ignored), or the
-   * documented 400 when there are none or an internal section name is sent at the top level.
+   * The config fields of a `PUT .../draft` body: at least one recognised field, plus any field
+   * the spec does not type (`additionalProperties: true`: passed through into the draft), or the
+   * documented 400 when none is recognised or an internal section name is sent at the top level.
    */
   draftPatch(body: Record<string, unknown>): Record<string, unknown> {
     if (Object.keys(body).some((key) => SECTION_NAMES.has(key))) throw atomsError(400, NO_RECOGNIZED_FIELDS);
-    const fields = CONFIG_FIELDS.filter((f) => body[f] !== undefined);
-    if (fields.length === 0) throw atomsError(400, NO_RECOGNIZED_FIELDS);
-    return Object.fromEntries(fields.map((f) => [f, body[f]]));
+    if (!CONFIG_FIELDS.some((f) => body[f] !== undefined)) throw atomsError(400, NO_RECOGNIZED_FIELDS);
+    return Object.fromEntries(
+      Object.entries(body).filter(([key, value]) => key !== 'expectedRevision' && value !== undefined),
+    );
   }
 
   /**
@@ -452,7 +474,7 @@ export class AtomsBranchStore {
       draft.draftRevision = 0;
       draft.sourceVersionId = baseId;
       draft.parentVersion = baseId;
-      draft.blocks = { ...base.blocks };
+      draft.blocks = withPlaybooks(base.blocks, now);
       rows = [this.row(draft, [])];
     }
     const latestRevision = draft.draftRevision ?? 0;
@@ -521,24 +543,21 @@ export class AtomsBranchStore {
       });
     }
     if (conflicts.length === 0) return;
+    const errors = conflicts.map((c) => c.path);
+    if (this.readings.draftConflict === 'lean')
+      throw new HttpError({ status: 409, body: { status: false, errors } });
     throw new HttpError({
       status: 409,
       body: {
         status: false,
-        errors: conflicts.map((c) => c.path),
+        errors,
         data: { conflict: { expectedRevision, latestRevision, diffs: conflicts } },
       },
     });
   }
 
-  /** The v1 field rules on the merged values (v2 also takes `timezone` as an IANA string). */
   private validate(after: AtomsConfig, fields: string[], current: AtomsConfig): void {
-    const checked: Record<string, unknown> = {};
-    for (const field of fields) {
-      if (field === 'timezone' && typeof after.timezone === 'string') continue;
-      checked[field] = after[field];
-    }
-    const error = validateConfigFields(checked, current, 'draft');
+    const error = validateV2DraftFields(after, fields, current);
     if (error) throw atomsError(400, error);
   }
 
@@ -577,8 +596,9 @@ export class AtomsBranchStore {
         return { state: 'scanning' };
       }
       if (draft.check.outcome !== 'passed') {
-        throw conflictError(
-          'security_check_failed',
+        // The spec lists a failed scan among the 409 causes but names no error_type for it.
+        throw atomsError(
+          409,
           `Security check failed: ${draft.check.reason ?? draft.check.outcome}. Edit the draft and publish again.`,
         );
       }
@@ -675,7 +695,7 @@ export class AtomsBranchStore {
     row.publishedAt = now;
     row.sourceVersionId = source._id;
     row.parentVersion = branch.headRevisionId;
-    row.blocks = { ...source.blocks };
+    row.blocks = withPlaybooks(source.blocks, now);
     row.check = passedSecurityCheck(now);
     agent.versions.push(row);
     this.advanceHead(agent, branch, row, now);
@@ -693,7 +713,7 @@ export class AtomsBranchStore {
       sourceBranchId: branch.sourceBranchId,
       sourceRevisionId: branch.sourceRevisionId,
       headRevisionId: branch.headRevisionId,
-      openDraftId: branch.draft?.draftId ?? null,
+      openDraftId: (this.readings.openDraftId === '_id' ? branch.draft?._id : branch.draft?.draftId) ?? null,
       status: branch.status,
       createdBy: EMULATOR_USER.id,
       updatedBy: EMULATOR_USER.id,

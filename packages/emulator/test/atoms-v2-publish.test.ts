@@ -194,9 +194,9 @@ describe('a failed scan', () => {
 
     const republish = await call('POST', `${branch}/draft/publish`);
     expect(republish.status).toBe(409);
+    // The spec names no error_type for a failed scan: the plain error envelope.
     expect(republish.body).toEqual({
       status: false,
-      error_type: 'security_check_failed',
       errors: ['Security check failed: Prompt injection. Edit the draft and publish again.'],
     });
     // Editing clears the failed result; the next publish scans again.

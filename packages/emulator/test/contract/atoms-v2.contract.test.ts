@@ -92,6 +92,23 @@ describe('Atoms v2 answers match the vendor OpenAPI spec', () => {
     expect((await call('DELETE', '/agent/{id}/branches/{branchId}/draft', p)).status).toBe(200);
   });
 
+  it('the lean production draft conflict matches the spec too', async () => {
+    const { call, id, mainId } = await seeded({ draftConflict: 'lean' });
+    const p = { id, branchId: mainId };
+    const base = (await call('PUT', '/agent/{id}/branches/{branchId}/draft', p, { globalPrompt: 'one' })).body
+      .data.draftRevision as number;
+    await call('PUT', '/agent/{id}/branches/{branchId}/draft', p, {
+      globalPrompt: 'two',
+      expectedRevision: base,
+    });
+    const stale = await call('PUT', '/agent/{id}/branches/{branchId}/draft', p, {
+      globalPrompt: 'three',
+      expectedRevision: base,
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.body).toEqual({ status: false, errors: ['workflow_prompt.globalPrompt'] });
+  });
+
   it('publish (202 scanning, then committed), cancel, revisions, history, restore, test call, diff', async () => {
     const { call, clock, id, mainId, headId } = await seeded();
     const p = { id, branchId: mainId };
