@@ -91,7 +91,7 @@ export function registerAtomsV2Routes(router: Router, store: AtomsStore): void {
 
   router.add('GET', '/agent/:id/branches', (req) => {
     const agent = agentOf(req);
-    const branches = (agent.branchModel?.branches ?? []).filter((b) => b.status === 'active');
+    const branches = (v2.modelOf(agent)?.branches ?? []).filter((b) => b.status === 'active');
     return ok({ branches: branches.map((b) => v2.summary(agent, b)) });
   });
 
