@@ -210,7 +210,9 @@ export class AtomsAgentStore {
     let target = active;
     let configSource: AtomsAgent['_configSource'];
     if (source?.draftId !== undefined) {
-      target = this.requireDraft(agent, source.draftId);
+      // The spec does not say which id `?draftId=` takes: the draftId, or the current row's _id.
+      const id = source.draftId;
+      target = [...agent.drafts.values()].find((d) => d._id === id) ?? this.requireDraft(agent, id);
       configSource = 'draft';
     } else if (source?.versionId !== undefined) {
       target = this.requireVersion(agent, source.versionId);

@@ -32,6 +32,13 @@ describe('branch.openDraftId: the spec does not say which id it is', () => {
     const listed = (await call('GET', `/agent/${agentId}/branches`)).body.data.branches[0];
     expect(listed.branch.openDraftId).toBe(second._id);
     expect(emu.state.branches(agentId)[0]!.branch.openDraftId).toBe(second._id);
+    // Whichever id a client holds, the draft preview of GET /agent/{id} resolves it.
+    const preview = await call('GET', `/agent/${agentId}?draftId=${listed.branch.openDraftId}`);
+    expect(preview.status).toBe(200);
+    expect(preview.body.data).toMatchObject({
+      _configSource: 'draft',
+      _resolvedConfig: { firstMessage: 'y' },
+    });
     await call('DELETE', draftPath);
     expect(
       (await call('GET', `/agent/${agentId}/branches/${mainId}`)).body.data.branch.openDraftId,

@@ -177,6 +177,10 @@ describe('Atoms v2 answers match the vendor OpenAPI spec', () => {
       (await call('POST', '/agent/{id}/branches/{branchId}/test-call', p, { includeDraft: true })).status,
     ).toBe(404);
 
+    // The agent read under the branch model: the live head, and the open draft's preview.
+    expect((await call('GET', '/agent/{id}', { id })).body.data.activeVersionId).toBe(
+      (await call('GET', '/agent/{id}/branches/{branchId}', p)).body.data.branch.headRevisionId,
+    );
     const diff = await call('GET', '/agent/{id}/diff', { id }, undefined, {
       query: { a: headId, b: revisionId },
     });
@@ -185,6 +189,8 @@ describe('Atoms v2 answers match the vendor OpenAPI spec', () => {
       400,
     );
     await call('PUT', '/agent/{id}/branches/{branchId}/draft', p, { firstMessage: 'draft side' });
+    const draftId = (await call('GET', '/agent/{id}/branches/{branchId}', p)).body.data.branch.openDraftId;
+    expect((await call('GET', '/agent/{id}', { id }, undefined, { query: { draftId } })).status).toBe(200);
     const draftSide = await call('GET', '/agent/{id}/diff', { id }, undefined, {
       query: { a: revisionId, b: `${mainId}:draft` },
     });
