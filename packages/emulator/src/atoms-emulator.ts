@@ -35,6 +35,19 @@ export interface AtomsEmulatorOptions extends CommonEmulatorOptions {
   configFreeze?: boolean;
   /** Let `POST /agent` use gated models (`gpt-5.2`, `electron-kogta*`) instead of a 403. */
   allowGatedModels?: boolean;
+  /**
+   * Which id v2 `Branch.openDraftId` holds; the spec does not say. `'draftId'` (default): the
+   * open draft's `draftId`. `'_id'`: the `_id` of the draft's current row (it changes with
+   * every write).
+   */
+  openDraftId?: 'draftId' | '_id';
+  /**
+   * The 409 for a stale `expectedRevision` on v2 `PUT .../draft`. `'rich'` (default): the
+   * spec's `DraftConflictError`, `errors` plus `data.conflict {expectedRevision, latestRevision,
+   * diffs}` (the vendor's dev environment). `'lean'`: production's form, only `errors` with the
+   * `"<section>.<field>"` paths.
+   */
+  draftConflict?: 'rich' | 'lean';
 }
 
 /** A running Atoms emulator. Its `baseUrl` is `${url}/atoms/v1`. */
@@ -87,6 +100,7 @@ export async function startAtomsEmulator(options: AtomsEmulatorOptions = {}): Pr
     migrationRequired: options.versioning === 'v2' || options.migrationRequired === true,
     allowGatedModels: options.allowGatedModels ?? false,
     configFreeze: options.configFreeze ?? false,
+    readings: { openDraftId: options.openDraftId, draftConflict: options.draftConflict },
   });
   const router = new Router();
   registerAtomsAgentRoutes(router, store);

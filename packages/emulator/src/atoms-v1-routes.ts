@@ -12,7 +12,6 @@ import { fail, migrationRequired, ok } from './atoms-responses.js';
 import type { AtomsStore } from './atoms-state.js';
 import { EMULATOR_USER } from './atoms-user.js';
 import { isObjectId, randomHex } from './ids.js';
-import { cloneJson } from './json-utils.js';
 import type { RouteHandler, RouteRequest, RouteResponse, Router } from './router.js';
 
 function requireVersionIdParam(req: RouteRequest): string {
@@ -61,7 +60,7 @@ export function registerAtomsV1Routes(router: Router, store: AtomsStore): void {
         sourceDraftId?: string;
         draftName?: string;
       });
-      return ok({ ...store.versionView(draft), config: cloneJson(draft.config) }, 201);
+      return ok(store.versionView(draft), 201);
     }),
   );
 
@@ -85,7 +84,7 @@ export function registerAtomsV1Routes(router: Router, store: AtomsStore): void {
     const draft = store.requireDraft(agent, req.params.draftId!);
     const history = store.draftHistory(draft).reverse();
     return ok({
-      latest: { ...store.versionView(draft), config: cloneJson(draft.config) },
+      latest: store.versionView(draft),
       editHistory: history.slice(0, limit),
       editCount: history.length,
     });

@@ -91,7 +91,7 @@ export function registerAtomsV2Routes(router: Router, store: AtomsStore): void {
 
   router.add('GET', '/agent/:id/branches', (req) => {
     const agent = agentOf(req);
-    const branches = (agent.branchModel?.branches ?? []).filter((b) => b.status === 'active');
+    const branches = (v2.modelOf(agent)?.branches ?? []).filter((b) => b.status === 'active');
     return ok({ branches: branches.map((b) => v2.summary(agent, b)) });
   });
 
@@ -142,7 +142,7 @@ export function registerAtomsV2Routes(router: Router, store: AtomsStore): void {
       const expectedRevision = expectedRevisionOf(body);
       const { agent, branch } = branchOf(req);
       const draft = v2.putDraft(agent, branch, patch, expectedRevision);
-      return ok(v2.revisionSnapshot(agent, draft));
+      return ok(v2.revisionView(agent, draft));
     }),
   );
 

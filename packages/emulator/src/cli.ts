@@ -12,6 +12,10 @@ export interface CliOptions {
   latencyMs?: number;
   /** Atoms versioning model: `v1` (default) or `v2` (branch model). */
   versioning?: AtomsVersioning;
+  /** Which id the v2 `Branch.openDraftId` holds (see `AtomsEmulatorOptions.openDraftId`). */
+  openDraftId?: 'draftId' | '_id';
+  /** The v2 stale-edit 409 (see `AtomsEmulatorOptions.draftConflict`). */
+  draftConflict?: 'rich' | 'lean';
   help?: boolean;
 }
 
@@ -34,6 +38,11 @@ Options:
   --api-key-langdock K      API key the Langdock emulator accepts (default: random)
   --latency-ms N            latency added to every response (default 0)
   --versioning v1|v2        Atoms versioning model (default v1; v2 = branch model)
+  --open-draft-id draftId|_id
+                            which id v2 branch.openDraftId holds (default draftId)
+  --draft-conflict rich|lean
+                            v2 stale-edit 409: DraftConflictError with data.conflict
+                            (default rich) or production's lean errors-only form
   -h, --help                show this help`;
 
 const NUMERIC: Record<string, 'atomsPort' | 'langdockPort' | 'securityCheckMs' | 'latencyMs'> = {
@@ -42,10 +51,15 @@ const NUMERIC: Record<string, 'atomsPort' | 'langdockPort' | 'securityCheckMs' |
   '--security-check-ms': 'securityCheckMs',
   '--latency-ms': 'latencyMs',
 };
-const TEXT: Record<string, 'atomsApiKey' | 'langdockApiKey' | 'versioning'> = {
+const TEXT: Record<
+  string,
+  'atomsApiKey' | 'langdockApiKey' | 'versioning' | 'openDraftId' | 'draftConflict'
+> = {
   '--api-key-atoms': 'atomsApiKey',
   '--api-key-langdock': 'langdockApiKey',
   '--versioning': 'versioning',
+  '--open-draft-id': 'openDraftId',
+  '--draft-conflict': 'draftConflict',
 };
 
 /** Parses the flags (`--flag value` or `--flag=value`); throws with a usage hint on bad input. */
@@ -72,6 +86,14 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     } else if (text === 'versioning') {
       if (value !== 'v1' && value !== 'v2') throw new Error(`${flag} must be v1 or v2, got "${value}"`);
       options.versioning = value;
+    } else if (text === 'openDraftId') {
+      if (value !== 'draftId' && value !== '_id')
+        throw new Error(`${flag} must be draftId or _id, got "${value}"`);
+      options.openDraftId = value;
+    } else if (text === 'draftConflict') {
+      if (value !== 'rich' && value !== 'lean')
+        throw new Error(`${flag} must be rich or lean, got "${value}"`);
+      options.draftConflict = value;
     } else if (text) {
       options[text] = value;
     }
@@ -98,6 +120,8 @@ export async function runCli(
     latencyMs: options.latencyMs,
     securityCheck: { durationMs: options.securityCheckMs },
     versioning: options.versioning,
+    openDraftId: options.openDraftId,
+    draftConflict: options.draftConflict,
   });
   let langdock: LangdockEmulator;
   try {

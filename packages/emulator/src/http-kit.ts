@@ -260,18 +260,22 @@ function parseBody(raw: string, contentType: string | undefined): ParsedBody {
 }
 
 function write(res: ServerResponse, response: RouteResponse): void {
+  // Names keep the case the route gave them (`Deprecation`, `Retry-After`), as the vendors write
+  // them; a client reading headers case-sensitively sees them as it would live.
   const headers: Record<string, string> = { 'x-request-id': randomHex(12) };
-  for (const [name, value] of Object.entries(response.headers ?? {})) headers[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(response.headers ?? {})) headers[name] = value;
+  const has = (name: string) => Object.keys(headers).some((key) => key.toLowerCase() === name);
   let payload = '';
   if (response.body !== undefined && response.body !== null) {
     if (typeof response.body === 'string') {
       payload = response.body;
-      headers['content-type'] ??= 'text/plain; charset=utf-8';
+      if (!has('content-type')) headers['content-type'] = 'text/plain; charset=utf-8';
     } else {
       payload = JSON.stringify(response.body);
-      headers['content-type'] ??= 'application/json; charset=utf-8';
+      if (!has('content-type')) headers['content-type'] = 'application/json; charset=utf-8';
     }
   }
+  for (const key of Object.keys(headers)) if (key.toLowerCase() === 'content-length') delete headers[key];
   headers['content-length'] = String(Buffer.byteLength(payload));
   res.writeHead(response.status, headers);
   res.end(payload);

@@ -143,8 +143,9 @@ describe('GET /agent/{id}', () => {
       tools: [],
       firstMessage: 'Hello',
       modelName: 'electron',
-      workflowGraph: null,
     });
+    // The spec types workflowGraph as an object, not nullable: a prompt agent has none.
+    expect(data._resolvedConfig).not.toHaveProperty('workflowGraph');
     expect(data.slmModel).toBe('electron');
     expect(data._configSource).toBeUndefined();
   });

@@ -44,7 +44,12 @@ describe('POST /agent/{id}/drafts (fork)', () => {
     });
     expect(draft.draftId).toEqual(expect.any(String));
     expect(draft.draftId).not.toBe(draft._id);
-    expect(draft.config.singlePromptConfig).toEqual({ prompt: 'Original prompt', tools: [endCall] });
+    // AgentVersion carries no config in the spec; the state helper shows the copy.
+    expect(draft).not.toHaveProperty('config');
+    expect(atoms.state.draft(agentId, draft.draftId)!.config.singlePromptConfig).toEqual({
+      prompt: 'Original prompt',
+      tools: [endCall],
+    });
     expect(atoms.state.drafts(agentId).map((d) => d.draftId)).toEqual([draft.draftId]);
   });
 
@@ -117,7 +122,9 @@ describe('listing, reading, renaming and discarding drafts', () => {
     expect(res.status).toBe(200);
     const { latest, editHistory, editCount } = res.body.data;
     expect(latest.draftRevision).toBe(3);
-    expect(latest.config.firstMessage).toBe('three');
+    expect(latest).not.toHaveProperty('config');
+    const preview = await call('GET', `/agent/${agentId}?draftId=${draftId}`);
+    expect(preview.body.data._resolvedConfig.firstMessage).toBe('three');
     expect(editCount).toBe(3);
     expect(editHistory.map((e: { revision: number }) => e.revision)).toEqual([3, 2]);
     expect(editHistory[0]).toMatchObject({
@@ -170,11 +177,11 @@ describe('PATCH /agent/{id}/drafts/{draftId}/config', () => {
 
     const second = await call('PATCH', `/agent/${agentId}/drafts/${draftId}/config`, { slmModel: 'gpt-4.1' });
     expect(second.body.data.draftRevision).toBe(2);
-    // Read-back is how a client confirms the value.
-    const detail = await call('GET', `/agent/${agentId}/drafts/${draftId}`);
-    expect(detail.body.data.latest.config).toMatchObject({
+    // Read-back (the draft preview of GET /agent/{id}) is how a client confirms the value.
+    const detail = await call('GET', `/agent/${agentId}?draftId=${draftId}`);
+    expect(detail.body.data._resolvedConfig).toMatchObject({
       firstMessage: 'Hello, this is the lifecycle demo agent.',
-      slmModel: 'gpt-4.1',
+      modelName: 'gpt-4.1',
     });
   });
 

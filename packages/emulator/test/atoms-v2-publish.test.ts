@@ -194,9 +194,9 @@ describe('a failed scan', () => {
 
     const republish = await call('POST', `${branch}/draft/publish`);
     expect(republish.status).toBe(409);
+    // The spec names no error_type for a failed scan: the plain error envelope.
     expect(republish.body).toEqual({
       status: false,
-      error_type: 'security_check_failed',
       errors: ['Security check failed: Prompt injection. Edit the draft and publish again.'],
     });
     // Editing clears the failed result; the next publish scans again.
@@ -342,7 +342,8 @@ describe('GET /branches/{branchId}/revisions/{revisionId}/history', () => {
     const res = await h.call('GET', `${h.branch}/revisions/${r2._id}/history`);
     expect(res.status).toBe(200);
     expect(res.body.data.revision._id).toBe(r2._id);
-    expect(res.body.data.publishedBy).toEqual({ _id: expect.any(String), name: expect.any(String) });
+    expect(res.body.data.publishedBy).toBe(res.body.data.revision.publishedBy);
+    expect(res.body.data.publishedBy).toEqual(expect.any(String));
     expect(res.body.data.trail.map((t: Json) => [t.revision.revisionNumber, t.changedSections])).toEqual([
       [2, ['call_handling']],
       [1, []],

@@ -33,6 +33,15 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['--help'])).toEqual({ help: true });
   });
 
+  it('parses the Atoms readings of what the spec leaves open', () => {
+    expect(parseCliArgs(['--open-draft-id', '_id', '--draft-conflict=lean'])).toEqual({
+      openDraftId: '_id',
+      draftConflict: 'lean',
+    });
+    expect(() => parseCliArgs(['--open-draft-id', 'rowId'])).toThrow(/draftId or _id/);
+    expect(() => parseCliArgs(['--draft-conflict', 'poor'])).toThrow(/rich or lean/);
+  });
+
   it('rejects unknown flags, missing values and bad numbers', () => {
     expect(() => parseCliArgs(['--nope'])).toThrow(/Unknown option/);
     expect(() => parseCliArgs(['--atoms-port'])).toThrow(/Missing value/);
