@@ -1,0 +1,168 @@
+import {
+  type LedgerEntry,
+  type LedgerEntryFinish,
+  type LedgerEntryStart,
+  type LedgerHistoryQuery,
+  ProviderUnavailableError,
+  registerSecret,
+  ValidationError,
+} from '@agent-release/core';
+import pg from 'pg';
+import {
+  parseEntryId,
+  parseFinish,
+  parseHistoryQuery,
+  parseLastMadeLive,
+  parseStart,
+} from '../entry-input.js';
+import { ENTRY_COLUMNS, type EntryRow, fromRow, toRow } from '../entry-row.js';
+import { newEntryId } from '../ids.js';
+import { createLeaseLock } from '../lease-lock.js';
+import type { LeaseOptions } from '../lease-store.js';
+import { notFinishable } from '../not-finishable.js';
+import type { LedgerStore } from '../store.js';
+import { postgresLeaseStore } from './pg-lease-store.js';
+import { migratePostgres, quoteIdent, SCHEMA_NAME } from './pg-migrations.js';
+
+/** Options of {@link createPostgresLedger}. */
+export interface PostgresLedgerOptions {
+  /** `postgres://user[:password]@host:port/database`. The password is never printed. */
+  connectionString: string;
+  /** Schema holding the ledger's tables, created if missing. Default `agent_release`. */
+  schema?: string | undefined;
+  /** Connections in the pool. Default 10. */
+  maxConnections?: number | undefined;
+  /** Tuning of {@link LedgerStore.lock}. */
+  lease?: LeaseOptions | undefined;
+}
+
+const COLUMNS = ENTRY_COLUMNS.join(', ');
+const JSON_COLUMNS = new Set(['snapshot_before', 'snapshot_after', 'steps']);
+
+/**
+ * Opens (and migrates) a release ledger in PostgreSQL, for deployments with many instances.
+ * Uses a connection pool; its `lock` is the cross-process release lease, a row per (provider,
+ * agent) with an expiry the holder renews.
+ *
+ * @throws ValidationError for a bad schema name; ProviderUnavailableError when the server cannot
+ * be reached or the migrations fail (the message names host and database, never the password).
+ */
+export async function createPostgresLedger(options: PostgresLedgerOptions): Promise<LedgerStore> {
+  const schema = options.schema ?? 'agent_release';
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new ValidationError(
+      'Invalid schema: use a lower-case identifier of letters, digits and underscores (at most 63).',
+    );
+  }
+  const where = describeTarget(options.connectionString);
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
+  // An idle connection the server dropped must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  try {
+    const client = await pool.connect();
+    try {
+      await migratePostgres(client, schema);
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw new ProviderUnavailableError(
+      `Could not open the PostgreSQL ledger at ${where}: ${messageOf(error)}. Check that the server runs and the role may create the schema.`,
+      { reason: 'network', cause: error },
+    );
+  }
+  return postgresLedger(pool, quoteIdent(schema), options.lease);
+}
+
+function postgresLedger(pool: pg.Pool, s: string, lease: LeaseOptions | undefined): LedgerStore {
+  const table = `${s}.ledger_entries`;
+  let closing: Promise<void> | undefined;
+  const one = async (sql: string, params: unknown[]): Promise<LedgerEntry | null> => {
+    const { rows } = await pool.query<EntryRow>(sql, params);
+    return rows[0] ? fromRow(rows[0]) : null;
+  };
+
+  return {
+    lock: createLeaseLock(postgresLeaseStore(pool, `${s}.ledger_leases`), lease),
+    async begin(start: LedgerEntryStart): Promise<LedgerEntry> {
+      const entry: LedgerEntry = { ...parseStart(start), id: newEntryId(), outcome: 'running', steps: [] };
+      const row = toRow(entry);
+      const values = ENTRY_COLUMNS.map((c, i) => (JSON_COLUMNS.has(c) ? `$${i + 1}::jsonb` : `$${i + 1}`));
+      await pool.query(
+        `INSERT INTO ${table} (${COLUMNS}) VALUES (${values.join(', ')})`,
+        ENTRY_COLUMNS.map((c) => row[c]),
+      );
+      return fromRow(row);
+    },
+    async finish(id: string, result: LedgerEntryFinish): Promise<LedgerEntry> {
+      const parsed = parseFinish(result);
+      const done = await one(
+        `UPDATE ${table} SET outcome = $2, version_after = $3, error_code = $4, steps = $5::jsonb, finished_at = $6
+         WHERE id = $1 AND outcome = 'running' RETURNING ${COLUMNS}`,
+        [
+          parseEntryId(id),
+          parsed.outcome,
+          parsed.versionAfter ?? null,
+          parsed.errorCode ?? null,
+          JSON.stringify(parsed.steps),
+          parsed.finishedAt,
+        ],
+      );
+      if (done) return done;
+      throw notFinishable(id, (await one(`SELECT ${COLUMNS} FROM ${table} WHERE id = $1`, [id])) !== null);
+    },
+    get(id: string): Promise<LedgerEntry | null> {
+      return one(`SELECT ${COLUMNS} FROM ${table} WHERE id = $1`, [parseEntryId(id)]);
+    },
+    async history(query: LedgerHistoryQuery): Promise<LedgerEntry[]> {
+      const q = parseHistoryQuery(query);
+      const { rows } = await pool.query<EntryRow>(
+        `SELECT ${COLUMNS} FROM ${table}
+         WHERE agent_id = $1
+           AND ($2::text IS NULL OR provider = $2)
+           AND ($3::text IS NULL OR tenant = $3)
+           AND ($4::text IS NULL OR rollout_id = $4)
+         ORDER BY seq DESC LIMIT $5`,
+        [q.agentId, q.provider ?? null, q.tenant ?? null, q.rolloutId ?? null, q.limit],
+      );
+      return rows.map(fromRow);
+    },
+    lastMadeLive(query): Promise<LedgerEntry | null> {
+      const q = parseLastMadeLive(query);
+      return one(
+        `SELECT ${COLUMNS} FROM ${table}
+         WHERE provider = $1 AND agent_id = $2 AND version_after = $3 AND outcome IN ('released', 'rolled-back')
+         ORDER BY seq DESC LIMIT 1`,
+        [q.provider, q.agentId, q.versionId],
+      );
+    },
+    async appliedMigrations(): Promise<number[]> {
+      const { rows } = await pool.query<{ version: number }>(
+        `SELECT version FROM ${s}.ledger_migrations ORDER BY version`,
+      );
+      return rows.map((r) => r.version);
+    },
+    close(): Promise<void> {
+      closing ??= pool.end();
+      return closing;
+    },
+  };
+}
+
+/** `host:port/database` of a connection string, never its password; registers the password as a secret. */
+function describeTarget(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    if (url.password) registerSecret(decodeURIComponent(url.password));
+    return `${url.hostname}:${url.port || '5432'}${url.pathname}`;
+  } catch {
+    return 'the configured server';
+  }
+}
+
+function messageOf(error: unknown): string {
+  const code = (error as { code?: unknown })?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return typeof code === 'string' ? `${code} ${message}` : message;
+}
