@@ -26,14 +26,7 @@ import {
  * `ttlMs / 3`; when a renewal fails the lease's `lost` signal fires and renewal stops.
  */
 export function createLeaseLock(store: LeaseStore, options: LeaseOptions = {}): ReleaseLock {
-  const ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
-  const pollMs = options.pollMs ?? DEFAULT_LEASE_POLL_MS;
-  if (!Number.isInteger(ttlMs) || ttlMs < 30) {
-    throw new ValidationError('Invalid lease ttlMs: it must be an integer of at least 30 ms.');
-  }
-  if (!Number.isFinite(pollMs) || pollMs < 1) {
-    throw new ValidationError('Invalid lease pollMs: it must be a number of at least 1 ms.');
-  }
+  const { ttlMs, pollMs } = resolveLeaseOptions(options);
   const queue = new KeyedMutex();
 
   return {
@@ -58,6 +51,22 @@ export function createLeaseLock(store: LeaseStore, options: LeaseOptions = {}): 
       });
     },
   };
+}
+
+/**
+ * The lease tuning with defaults applied; a `ValidationError` for values the lease cannot work
+ * with. Stores call it before opening anything, so bad options leave nothing open.
+ */
+export function resolveLeaseOptions(options: LeaseOptions = {}): { ttlMs: number; pollMs: number } {
+  const ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
+  const pollMs = options.pollMs ?? DEFAULT_LEASE_POLL_MS;
+  if (!Number.isInteger(ttlMs) || ttlMs < 30) {
+    throw new ValidationError('Invalid lease ttlMs: it must be an integer of at least 30 ms.');
+  }
+  if (!Number.isFinite(pollMs) || pollMs < 1) {
+    throw new ValidationError('Invalid lease pollMs: it must be a number of at least 1 ms.');
+  }
+  return { ttlMs, pollMs };
 }
 
 async function pollUntilHeld(

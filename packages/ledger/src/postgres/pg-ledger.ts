@@ -17,7 +17,7 @@ import {
 } from '../entry-input.js';
 import { ENTRY_COLUMNS, type EntryRow, fromRow, toRow } from '../entry-row.js';
 import { newEntryId } from '../ids.js';
-import { createLeaseLock } from '../lease-lock.js';
+import { createLeaseLock, resolveLeaseOptions } from '../lease-lock.js';
 import type { LeaseOptions } from '../lease-store.js';
 import { notFinishable } from '../not-finishable.js';
 import type { LedgerStore } from '../store.js';
@@ -54,6 +54,7 @@ export async function createPostgresLedger(options: PostgresLedgerOptions): Prom
       'Invalid schema: use a lower-case identifier of letters, digits and underscores (at most 63).',
     );
   }
+  resolveLeaseOptions(options.lease);
   const where = describeTarget(options.connectionString);
   const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
   // An idle connection the server dropped must not crash the process; the next query reconnects.

@@ -14,7 +14,7 @@ import {
 } from '../entry-input.js';
 import { ENTRY_COLUMNS, type EntryRow, fromRow, toRow } from '../entry-row.js';
 import { newEntryId } from '../ids.js';
-import { createLeaseLock } from '../lease-lock.js';
+import { createLeaseLock, resolveLeaseOptions } from '../lease-lock.js';
 import type { LeaseOptions } from '../lease-store.js';
 import { notFinishable } from '../not-finishable.js';
 import type { LedgerStore } from '../store.js';
@@ -44,6 +44,7 @@ export interface SqliteLedgerOptions {
  * await ledger.close();
  */
 export async function createSqliteLedger(options: SqliteLedgerOptions): Promise<LedgerStore> {
+  resolveLeaseOptions(options.lease);
   const db = new Database(options.path);
   try {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
