@@ -174,12 +174,22 @@ export function describeLedgerConformance(name: string, makeHarness: () => Promi
       expect(ids(await reopened.history({ agentId }))).toEqual([entry.id]);
     });
 
-    it('applies each migration once, also when stores open at the same time', async () => {
-      const stores = await Promise.all([open(), open(), open()]);
-      const applied = await Promise.all(stores.map((s) => s.appliedMigrations()));
-      expect(applied[0]?.length).toBeGreaterThan(0);
-      expect(applied[0]).toEqual([...new Set(applied[0])].sort((x, y) => x - y));
-      for (const list of applied) expect(list).toEqual(applied[0]);
+    it('applies each migration once, also when stores open a fresh database at the same time', async () => {
+      const fresh = await makeHarness();
+      try {
+        const stores = await Promise.all([fresh.open(), fresh.open(), fresh.open()]);
+        opened.push(...stores);
+        const applied = await Promise.all(stores.map((s) => s.appliedMigrations()));
+        expect(applied[0]?.length).toBeGreaterThan(0);
+        expect(applied[0]).toEqual([...new Set(applied[0])].sort((x, y) => x - y));
+        for (const list of applied) expect(list).toEqual(applied[0]);
+        const again = await fresh.open();
+        opened.push(again);
+        expect(await again.appliedMigrations()).toEqual(applied[0]);
+        await Promise.all(opened.splice(0).map((s) => s.close()));
+      } finally {
+        await fresh.dispose();
+      }
     });
 
     describe('release lease', () => {

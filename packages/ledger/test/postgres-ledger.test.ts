@@ -1,5 +1,6 @@
-import { ProviderUnavailableError, ValidationError } from '@agent-release/core';
+import { ConfigurationError, ProviderUnavailableError, ValidationError } from '@agent-release/core';
 import { createPostgresLedger } from '@agent-release/ledger';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { describeLedgerConformance } from './ledger-conformance.js';
 import { dropSchema, PG_TEST_URL, postgresGate, serviceAvailable, uniqueSchema } from './service-gate.js';
@@ -17,6 +18,26 @@ describe.skipIf(!available)('PostgreSQL ledger', () => {
     };
   });
 
+  it('says a refused migration is a configuration problem', async () => {
+    const schema = uniqueSchema('ledger_refused');
+    const admin = new pg.Client({ connectionString: PG_TEST_URL });
+    await admin.connect();
+    const role = `${schema}_role`;
+    try {
+      await admin.query(`CREATE ROLE ${role} LOGIN`);
+      const url = new URL(PG_TEST_URL);
+      url.username = role;
+      const error = await createPostgresLedger({ connectionString: url.toString(), schema }).catch((e) => e);
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect((error as Error).message).toMatch(
+        /^Could not migrate the PostgreSQL ledger at 127\.0\.0\.1:5432\/test: 42501 /,
+      );
+    } finally {
+      await admin.query(`DROP ROLE IF EXISTS ${role}`);
+      await admin.end();
+    }
+  });
+
   it('refuses a schema name that could escape quoting, before connecting', async () => {
     await expect(
       createPostgresLedger({
@@ -28,7 +49,7 @@ describe.skipIf(!available)('PostgreSQL ledger', () => {
 });
 
 describe('PostgreSQL ledger that cannot connect', () => {
-  it('says where it tried and never prints the password', async () => {
+  it('is unavailable, says where it tried and never prints the password', async () => {
     const password = 'pw-Zq81x!sekret';
     const error = await createPostgresLedger({
       connectionString: `postgres://ledger:${encodeURIComponent(password)}@127.0.0.1:1/releases`,

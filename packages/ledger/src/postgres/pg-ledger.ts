@@ -1,4 +1,5 @@
 import {
+  ConfigurationError,
   type LedgerEntry,
   type LedgerEntryFinish,
   type LedgerEntryStart,
@@ -44,8 +45,9 @@ const JSON_COLUMNS = new Set(['snapshot_before', 'snapshot_after', 'steps']);
  * Uses a connection pool; its `lock` is the cross-process release lease, a row per (provider,
  * agent) with an expiry the holder renews.
  *
- * @throws ValidationError for a bad schema name; ProviderUnavailableError when the server cannot
- * be reached or the migrations fail (the message names host and database, never the password).
+ * @throws ValidationError for a bad schema name or lease options; ProviderUnavailableError when the
+ * server cannot be reached; ConfigurationError when it refuses the migrations. Messages name host
+ * and database, never the password.
  */
 export async function createPostgresLedger(options: PostgresLedgerOptions): Promise<LedgerStore> {
   const schema = options.schema ?? 'agent_release';
@@ -68,10 +70,7 @@ export async function createPostgresLedger(options: PostgresLedgerOptions): Prom
     }
   } catch (error) {
     await pool.end().catch(() => undefined);
-    throw new ProviderUnavailableError(
-      `Could not open the PostgreSQL ledger at ${where}: ${messageOf(error)}. Check that the server runs and the role may create the schema.`,
-      { reason: 'network', cause: error },
-    );
+    throw openFailure(where, error);
   }
   return postgresLedger(pool, quoteIdent(schema), options.lease);
 }
@@ -160,6 +159,22 @@ function describeTarget(connectionString: string): string {
   } catch {
     return 'the configured server';
   }
+}
+
+// A SQLSTATE means the server answered and refused (permissions, a broken schema): retrying will
+// not help. Anything else is the connection: the server is down, unreachable or refused us.
+function openFailure(where: string, error: unknown): Error {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
+    return new ConfigurationError(
+      `Could not migrate the PostgreSQL ledger at ${where}: ${messageOf(error)}. Check that the role may create the schema and its tables.`,
+      { cause: error },
+    );
+  }
+  return new ProviderUnavailableError(
+    `Could not connect to the PostgreSQL ledger at ${where}: ${messageOf(error)}. Check that the server runs and accepts this connection string.`,
+    { reason: 'network', cause: error },
+  );
 }
 
 function messageOf(error: unknown): string {
