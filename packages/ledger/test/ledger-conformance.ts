@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   AbortedError,
+  ConfigurationError,
   ConflictError,
   type LedgerEntryFinish,
   type LedgerEntryStart,
@@ -161,13 +162,18 @@ export function describeLedgerConformance(name: string, makeHarness: () => Promi
       expect(new Set(history.map((e) => e.label))).toEqual(new Set(begun.map((e) => e.label)));
     });
 
-    it('shows a reopened store the entries written before', async () => {
+    it('shows a reopened store the entries written before, and refuses calls on a closed one', async () => {
       const agentId = agent();
       const first = await open();
       const entry = await first.begin(startOf(agentId, { snapshotAfter: { instructions: 'kept' } }));
       const done = await first.finish(entry.id, finishOf('released', { versionAfter: 'v9' }));
       await first.close();
       await first.close(); // close is idempotent
+
+      await expect(first.history({ agentId })).rejects.toBeInstanceOf(ConfigurationError);
+      await expect(first.lock.acquire({ provider: 'atoms', agentId })).rejects.toBeInstanceOf(
+        ConfigurationError,
+      );
 
       const reopened = await open();
       expect(await reopened.get(entry.id)).toEqual(done);

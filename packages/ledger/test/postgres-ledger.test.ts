@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { ConfigurationError, ProviderUnavailableError, ValidationError } from '@agent-release/core';
 import { createPostgresLedger } from '@agent-release/ledger';
 import pg from 'pg';
@@ -36,6 +37,25 @@ describe.skipIf(!available)('PostgreSQL ledger', () => {
     }
   });
 
+  it('reports a failing database as unavailable, without the password', async () => {
+    const schema = uniqueSchema('ledger_dropped');
+    const password = 'pw-Rt55q!hidden';
+    const url = new URL(PG_TEST_URL);
+    url.password = password; // trust auth accepts and ignores it
+    const ledger = await createPostgresLedger({ connectionString: url.toString(), schema });
+    try {
+      await dropSchema(schema);
+      const error = await ledger.history({ agentId: 'a1' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ProviderUnavailableError);
+      expect((error as ProviderUnavailableError).message).toMatch(
+        /^The PostgreSQL release ledger failed: 42P01 /,
+      );
+      expectNoSecret(error, password);
+    } finally {
+      await ledger.close();
+    }
+  });
+
   it('refuses a schema name that could escape quoting, before connecting', async () => {
     await expect(
       createPostgresLedger({
@@ -54,14 +74,20 @@ describe('PostgreSQL ledger that cannot connect', () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderUnavailableError);
     expect((error as Error).message).toContain('127.0.0.1:1/releases');
-    const { inspect } = await import('node:util');
-    for (const text of [
-      String(error),
-      inspect(error, { depth: 10, showHidden: true }),
-      JSON.stringify(error),
-    ]) {
-      expect(text).not.toContain(password);
-      expect(text).not.toContain(encodeURIComponent(password));
-    }
+    expectNoSecret(error, password);
+    expectNoSecret(error, encodeURIComponent(password));
   });
 });
+
+function expectNoSecret(error: unknown, secret: string): void {
+  const cause = (error as { cause?: unknown }).cause;
+  for (const text of [
+    String(error),
+    (error as Error).stack ?? '',
+    inspect(error, { depth: 10, showHidden: true }),
+    inspect(cause, { depth: 10, showHidden: true }),
+    JSON.stringify(error),
+  ]) {
+    expect(text).not.toContain(secret);
+  }
+}

@@ -22,6 +22,7 @@ import { createLeaseLock, resolveLeaseOptions } from '../lease-lock.js';
 import type { LeaseOptions } from '../lease-store.js';
 import { notFinishable } from '../not-finishable.js';
 import type { LedgerStore } from '../store.js';
+import { describe, guardLeaseStore, guardMethods } from '../store-errors.js';
 import { postgresLeaseStore } from './pg-lease-store.js';
 import { migratePostgres, quoteIdent, SCHEMA_NAME } from './pg-migrations.js';
 
@@ -78,13 +79,13 @@ export async function createPostgresLedger(options: PostgresLedgerOptions): Prom
 function postgresLedger(pool: pg.Pool, s: string, lease: LeaseOptions | undefined): LedgerStore {
   const table = `${s}.ledger_entries`;
   let closing: Promise<void> | undefined;
+  const isClosed = () => closing !== undefined;
   const one = async (sql: string, params: unknown[]): Promise<LedgerEntry | null> => {
     const { rows } = await pool.query<EntryRow>(sql, params);
     return rows[0] ? fromRow(rows[0]) : null;
   };
 
-  return {
-    lock: createLeaseLock(postgresLeaseStore(pool, `${s}.ledger_leases`), lease),
+  const methods = guardMethods('PostgreSQL', isClosed, {
     async begin(start: LedgerEntryStart): Promise<LedgerEntry> {
       const entry: LedgerEntry = { ...parseStart(start), id: newEntryId(), outcome: 'running', steps: [] };
       const row = toRow(entry);
@@ -143,6 +144,13 @@ function postgresLedger(pool: pg.Pool, s: string, lease: LeaseOptions | undefine
       );
       return rows.map((r) => r.version);
     },
+  });
+  return {
+    ...methods,
+    lock: createLeaseLock(
+      guardLeaseStore('PostgreSQL', isClosed, postgresLeaseStore(pool, `${s}.ledger_leases`)),
+      lease,
+    ),
     close(): Promise<void> {
       closing ??= pool.end();
       return closing;
@@ -167,18 +175,12 @@ function openFailure(where: string, error: unknown): Error {
   const code = (error as { code?: unknown })?.code;
   if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
     return new ConfigurationError(
-      `Could not migrate the PostgreSQL ledger at ${where}: ${messageOf(error)}. Check that the role may create the schema and its tables.`,
+      `Could not migrate the PostgreSQL ledger at ${where}: ${describe(error)}. Check that the role may create the schema and its tables.`,
       { cause: error },
     );
   }
   return new ProviderUnavailableError(
-    `Could not connect to the PostgreSQL ledger at ${where}: ${messageOf(error)}. Check that the server runs and accepts this connection string.`,
+    `Could not connect to the PostgreSQL ledger at ${where}: ${describe(error)}. Check that the server runs and accepts this connection string.`,
     { reason: 'network', cause: error },
   );
-}
-
-function messageOf(error: unknown): string {
-  const code = (error as { code?: unknown })?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  return typeof code === 'string' ? `${code} ${message}` : message;
 }

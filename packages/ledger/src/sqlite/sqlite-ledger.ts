@@ -18,6 +18,7 @@ import { createLeaseLock, resolveLeaseOptions } from '../lease-lock.js';
 import type { LeaseOptions } from '../lease-store.js';
 import { notFinishable } from '../not-finishable.js';
 import type { LedgerStore } from '../store.js';
+import { guardLeaseStore, guardMethods } from '../store-errors.js';
 import { sqliteLeaseStore } from './sqlite-lease-store.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 
@@ -83,9 +84,9 @@ function sqliteLedger(db: Database.Database, lease: LeaseOptions | undefined): L
   );
   const migrations = db.prepare('SELECT version FROM ledger_migrations ORDER BY version');
   let closed = false;
+  const isClosed = () => closed;
 
-  return {
-    lock: createLeaseLock(sqliteLeaseStore(db), lease),
+  const methods = guardMethods('SQLite', isClosed, {
     async begin(start: LedgerEntryStart): Promise<LedgerEntry> {
       const entry: LedgerEntry = { ...parseStart(start), id: newEntryId(), outcome: 'running', steps: [] };
       insert.run(toRow(entry));
@@ -127,6 +128,10 @@ function sqliteLedger(db: Database.Database, lease: LeaseOptions | undefined): L
     async appliedMigrations(): Promise<number[]> {
       return (migrations.all() as { version: number }[]).map((r) => r.version);
     },
+  });
+  return {
+    ...methods,
+    lock: createLeaseLock(guardLeaseStore('SQLite', isClosed, sqliteLeaseStore(db)), lease),
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
