@@ -67,6 +67,21 @@ describe.skipIf(!available)('PostgreSQL ledger', () => {
 });
 
 describe('PostgreSQL ledger that cannot connect', () => {
+  it.each([
+    ['a URL without a scheme', (pw: string) => `ledger:${pw}@127.0.0.1:1/releases`],
+    ['a password query parameter', (pw: string) => `postgres://ledger@127.0.0.1:1/releases?password=${pw}`],
+    ['a malformed URL', (pw: string) => `postgres://ledger:${pw}@127.0.0.1:port/releases`],
+    ['a short odd password', () => 'postgres://ledger:x%40y@127.0.0.1:1/releases'],
+  ])('never prints the password of %s', async (_name, connectionString) => {
+    const password = 'Qx7-pw_secret.9';
+    const cs = connectionString(password);
+    const error = await createPostgresLedger({ connectionString: cs }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expectNoSecret(error, password);
+    expect(String(error)).not.toContain('x@y');
+    expect(String(error)).not.toContain('x%40y');
+  });
+
   it('is unavailable, says where it tried and never prints the password', async () => {
     const password = 'pw-Zq81x!sekret';
     const error = await createPostgresLedger({

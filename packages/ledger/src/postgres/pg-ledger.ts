@@ -158,14 +158,31 @@ function postgresLedger(pool: pg.Pool, s: string, lease: LeaseOptions | undefine
   };
 }
 
-/** `host:port/database` of a connection string, never its password; registers the password as a secret. */
+/**
+ * `host:port/database` of a `postgres://` connection string, never its credentials; registers the
+ * password (in the URL or its `password` parameter) as a secret. Any other form is not echoed.
+ */
 function describeTarget(connectionString: string): string {
+  let url: URL;
   try {
-    const url = new URL(connectionString);
-    if (url.password) registerSecret(decodeURIComponent(url.password));
-    return `${url.hostname}:${url.port || '5432'}${url.pathname}`;
+    url = new URL(connectionString);
   } catch {
     return 'the configured server';
+  }
+  for (const secret of [url.password, url.searchParams.get('password') ?? '']) {
+    if (!secret) continue;
+    registerSecret(secret);
+    registerSecret(safeDecode(secret));
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') return 'the configured server';
+  return `${url.hostname}:${url.port || '5432'}${url.pathname}`;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
   }
 }
 
