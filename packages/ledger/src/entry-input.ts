@@ -33,7 +33,8 @@ const startSchema = z.object({
 });
 
 const stepSchema = z.object({
-  name: z.enum(['validate', 'edit-draft', 'publish', 'activate', 'confirm']),
+  // Any name: rollback and future flows add steps of their own, and the ledger only keeps them.
+  name: text,
   status: z.enum(['ok', 'skipped', 'failed']),
   startedAt: z.number().finite(),
   durationMs: z.number().finite().nonnegative(),

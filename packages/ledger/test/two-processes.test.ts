@@ -67,6 +67,14 @@ for (const store of [postgres, sqlite]) {
         }
         const pids = new Set(lines.map((l) => l.split(' ')[1]));
         expect(pids).toEqual(new Set(workers.map((w) => String(w.pid))));
+
+        // Every entry both processes wrote is there, once, finished.
+        const ledger = await store.open();
+        const history = await ledger.history({ agentId }).finally(() => ledger.close());
+        expect(history).toHaveLength(2 * ROUNDS);
+        expect(new Set(history.map((e) => e.id)).size).toBe(2 * ROUNDS);
+        expect(history.every((e) => e.outcome === 'released')).toBe(true);
+        expect(new Set(history.map((e) => e.actor))).toEqual(pids);
       });
 
       it('hands the lease on after its holder is killed with SIGKILL', { timeout: 90_000 }, async () => {
