@@ -9,4 +9,11 @@ export interface LedgerStore extends ReleaseLedger {
   readonly lock: ReleaseLock;
   /** Versions of the schema migrations applied to the database, ascending. */
   appliedMigrations(): Promise<number[]>;
+  /**
+   * Closes the connections (pool or file). Idempotent; later calls on the store are a
+   * `ConfigurationError`. Leases still held are not given back: their `lost` fires at the next
+   * renewal and their rows expire after `ttlMs`, so work still running under them never overlaps
+   * another process. Release leases before closing.
+   */
+  close(): Promise<void>;
 }

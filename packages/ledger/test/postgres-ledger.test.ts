@@ -4,7 +4,8 @@ import { createPostgresLedger } from '@agent-release/ledger';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { describeLedgerConformance } from './ledger-conformance.js';
-import { dropSchema, PG_TEST_URL, postgresGate, serviceAvailable, uniqueSchema } from './service-gate.js';
+import { dropSchema, PG_TEST_URL, postgresGate, uniqueSchema } from './pg-test-db.js';
+import { serviceAvailable } from './service-gate.js';
 
 const available = await serviceAvailable(
   postgresGate('the PostgreSQL ledger suites (postgres-ledger.test.ts)'),

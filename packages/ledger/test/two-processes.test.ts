@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { AbortedError } from '@agent-release/core';
 import { createPostgresLedger, createSqliteLedger, type LedgerStore } from '@agent-release/ledger';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dropSchema, PG_TEST_URL, postgresGate, serviceAvailable, uniqueSchema } from './service-gate.js';
+import { dropSchema, PG_TEST_URL, postgresGate, uniqueSchema } from './pg-test-db.js';
+import { serviceAvailable } from './service-gate.js';
 
 // Real processes, not store instances in one process: the lease must hold across address spaces
 // and survive a holder killed with SIGKILL (no finally blocks, no release()).
