@@ -16,13 +16,15 @@ import {
   DEFAULT_LEASE_TTL_MS,
   type LeaseOptions,
   type LeaseStore,
+  waiterTtlMs,
 } from './lease-store.js';
 
 /**
  * A {@link ReleaseLock} on a {@link LeaseStore}: a lease row with holder, token and expiry.
  *
- * Callers of one process queue in arrival order (core's `KeyedMutex`), so only the head of the
- * queue polls the store; processes compete by polling with jitter. The holder renews every
+ * Callers of one process queue in arrival order (core's `KeyedMutex`), so only the head of that
+ * queue polls the store. Across processes, each polling head joins a queue of waiters in the
+ * store and the lease goes to the oldest live one; polls are spread with jitter. The holder renews every
  * `ttlMs / 3`; when a renewal fails the lease's `lost` signal fires and renewal stops.
  */
 export function createLeaseLock(store: LeaseStore, options: LeaseOptions = {}): ReleaseLock {
@@ -78,17 +80,24 @@ async function pollUntilHeld(
   pollMs: number,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  for (;;) {
-    throwIfAborted(signal, 'Waiting for the release lease');
-    if (await store.tryAcquire(key, holder, token, ttlMs)) {
-      if (signal?.aborted) {
-        // Gave up in the same instant it was granted: hand it straight back.
-        await store.release(key, token).catch(() => undefined);
-        throw new AbortedError('Waiting for the release lease was aborted');
+  const waitMs = waiterTtlMs(pollMs);
+  try {
+    for (;;) {
+      throwIfAborted(signal, 'Waiting for the release lease');
+      if (await store.tryAcquire(key, holder, token, ttlMs, waitMs)) {
+        if (signal?.aborted) {
+          // Gave up in the same instant it was granted: hand it straight back.
+          await store.release(key, token).catch(() => undefined);
+          throw new AbortedError('Waiting for the release lease was aborted');
+        }
+        return;
       }
-      return;
+      await systemClock.sleep(pollMs * (0.5 + Math.random()), signal);
     }
-    await systemClock.sleep(pollMs * (0.5 + Math.random()), signal);
+  } catch (error) {
+    // A waiter that gives up leaves the queue at once instead of holding it up until it expires.
+    await store.leave(key, token).catch(() => undefined);
+    throw error;
   }
 }
 

@@ -25,6 +25,7 @@ export function guardMethods(storeName: string, isClosed: () => boolean, methods
 export function guardLeaseStore(storeName: string, isClosed: () => boolean, store: LeaseStore): LeaseStore {
   return {
     tryAcquire: guard(storeName, isClosed, store.tryAcquire),
+    leave: guard(storeName, isClosed, store.leave),
     renew: guard(storeName, isClosed, store.renew),
     release: guard(storeName, isClosed, store.release),
   };
@@ -35,14 +36,16 @@ function guard<A extends unknown[], R>(
   isClosed: () => boolean,
   fn: (...args: A) => Promise<R>,
 ): (...args: A) => Promise<R> {
+  const closedError = () =>
+    new ConfigurationError(`This ${storeName} release ledger was closed; open a new one to use it.`);
   return async (...args: A) => {
-    if (isClosed()) {
-      throw new ConfigurationError(`This ${storeName} release ledger was closed; open a new one to use it.`);
-    }
+    if (isClosed()) throw closedError();
     try {
       return await fn(...args);
     } catch (error) {
       if (isAgentReleaseError(error)) throw error;
+      // Closed while the call was in flight: that, not the driver's complaint, is the cause.
+      if (isClosed()) throw closedError();
       throw new ProviderUnavailableError(
         `The ${storeName} release ledger failed: ${describe(error)}. Retry later; if it persists, check the database.`,
         { reason: 'server-error', cause: error },

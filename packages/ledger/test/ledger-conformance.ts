@@ -250,6 +250,48 @@ export function describeLedgerConformance(name: string, makeHarness: () => Promi
         await next.release();
       });
 
+      it('serves processes in arrival order: a waiting instance goes before a later one', async () => {
+        // `slow` polls rarely, `fast` often: without a queue across processes, fast's second
+        // acquire (queued after slow started waiting) would win the moment the lease is free.
+        const fast = await open({ lease: FAST_LEASE });
+        const slow = await open({ lease: { ...FAST_LEASE, pollMs: 150 } });
+        const key = { provider: 'atoms', agentId: agent() };
+        const order: string[] = [];
+        const first = await fast.lock.acquire(key);
+        const take = async (store: LedgerStore, name: string) => {
+          const lease = await store.lock.acquire(key, { signal: AbortSignal.timeout(10_000) });
+          order.push(name);
+          await lease.release();
+        };
+        const slowWaits = take(slow, 'slow');
+        await sleep(100); // slow has asked at least once
+        const fastAgain = take(fast, 'fast');
+        await sleep(30);
+        await first.release();
+        await Promise.all([slowWaits, fastAgain]);
+        expect(order).toEqual(['slow', 'fast']);
+      });
+
+      it('forgets a waiter that gave up or vanished, so it never blocks the queue', async () => {
+        const [one, two] = [await open({ lease: FAST_LEASE }), await open({ lease: FAST_LEASE })];
+        const key = { provider: 'atoms', agentId: agent() };
+        const held = await one.lock.acquire(key);
+        const controller = new AbortController();
+        const gaveUp = two.lock.acquire(key, { signal: controller.signal });
+        await sleep(40);
+        controller.abort();
+        await expect(gaveUp).rejects.toBeInstanceOf(AbortedError);
+        // A waiter whose store vanished mid-wait (a crashed process).
+        const vanishing = await open({ lease: FAST_LEASE });
+        const vanished = vanishing.lock.acquire(key).catch((e: unknown) => e);
+        await sleep(40);
+        await vanishing.close();
+        expect(await vanished).toBeInstanceOf(ConfigurationError);
+        await held.release();
+        const next = await two.lock.acquire(key, { signal: AbortSignal.timeout(10_000) });
+        await next.release();
+      });
+
       it('hands a crashed holder’s lease to another after the ttl, and tells the holder it lost it', async () => {
         const crashed = await open({ lease: FAST_LEASE });
         const other = await open({ lease: FAST_LEASE });

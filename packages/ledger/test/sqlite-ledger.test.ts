@@ -24,7 +24,7 @@ describe('SQLite ledger in memory', () => {
       startedAt: '2026-01-01T00:00:00Z',
     });
     expect(await ledger.history({ agentId: 'a1' })).toEqual([entry]);
-    expect(await ledger.appliedMigrations()).toEqual([1]);
+    expect(await ledger.appliedMigrations()).toEqual([1, 2]);
     await ledger.close();
   });
 });

@@ -147,10 +147,7 @@ function postgresLedger(pool: pg.Pool, s: string, lease: LeaseOptions | undefine
   });
   return {
     ...methods,
-    lock: createLeaseLock(
-      guardLeaseStore('PostgreSQL', isClosed, postgresLeaseStore(pool, `${s}.ledger_leases`)),
-      lease,
-    ),
+    lock: createLeaseLock(guardLeaseStore('PostgreSQL', isClosed, postgresLeaseStore(pool, s)), lease),
     close(): Promise<void> {
       closing ??= pool.end();
       return closing;

@@ -43,6 +43,21 @@ export const POSTGRES_MIGRATIONS: readonly {
       );
     `,
   },
+  {
+    version: 2,
+    name: 'queue of lease waiters',
+    sql: (s) => `
+      CREATE TABLE ${s}.ledger_lease_waiters (
+        ticket BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        provider TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        token TEXT NOT NULL UNIQUE,
+        holder TEXT NOT NULL,
+        expires_at TIMESTAMPTZ NOT NULL
+      );
+      CREATE INDEX ledger_lease_waiters_by_key ON ${s}.ledger_lease_waiters (provider, agent_id, ticket);
+    `,
+  },
 ];
 
 /**

@@ -39,6 +39,21 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       );
     `,
   },
+  {
+    version: 2,
+    name: 'queue of lease waiters',
+    sql: `
+      CREATE TABLE ledger_lease_waiters (
+        ticket INTEGER PRIMARY KEY AUTOINCREMENT,
+        provider TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        token TEXT NOT NULL UNIQUE,
+        holder TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX ledger_lease_waiters_by_key ON ledger_lease_waiters (provider, agent_id, ticket);
+    `,
+  },
 ];
 
 /**
