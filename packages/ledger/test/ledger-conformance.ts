@@ -21,7 +21,8 @@ export interface LedgerHarness {
   dispose(): Promise<void>;
 }
 
-const FAST_LEASE: LeaseOptions = { ttlMs: 300, pollMs: 10 };
+// Short enough to keep the suite quick, long enough that a loaded CI machine still renews in time.
+const FAST_LEASE: LeaseOptions = { ttlMs: 1_000, pollMs: 10 };
 
 /**
  * The contract every `ReleaseLedger` + `ReleaseLock` store of this package passes. Each test
@@ -264,7 +265,7 @@ export function describeLedgerConformance(name: string, makeHarness: () => Promi
           await lease.release();
         };
         const slowWaits = take(slow, 'slow');
-        await sleep(100); // slow has asked at least once
+        await sleep(300); // slow has asked at least once
         const fastAgain = take(fast, 'fast');
         await sleep(30);
         await first.release();
@@ -314,8 +315,8 @@ export function describeLedgerConformance(name: string, makeHarness: () => Promi
         const [one, two] = [await open({ lease: FAST_LEASE }), await open({ lease: FAST_LEASE })];
         const key = { provider: 'atoms', agentId: agent() };
         const held = await one.lock.acquire(key);
-        // Waits well past three ttls; without renewal the other instance would take it.
-        await expect(two.lock.acquire(key, { signal: AbortSignal.timeout(1_200) })).rejects.toBeInstanceOf(
+        // Waits three ttls; without renewal the other instance would take it.
+        await expect(two.lock.acquire(key, { signal: AbortSignal.timeout(3_000) })).rejects.toBeInstanceOf(
           AbortedError,
         );
         expect(held.lost.aborted).toBe(false);

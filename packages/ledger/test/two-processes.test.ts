@@ -14,7 +14,7 @@ import { serviceAvailable } from './service-gate.js';
 
 const WORKER = fileURLToPath(new URL('./fixtures/lease-worker.ts', import.meta.url));
 const TSCONFIG = fileURLToPath(new URL('../../../tsconfig.dev.json', import.meta.url));
-const LEASE = { ttlMs: 600, pollMs: 10 };
+const LEASE = { ttlMs: 1_500, pollMs: 10 };
 const ROUNDS = 5;
 
 const pgAvailable = await serviceAvailable(
