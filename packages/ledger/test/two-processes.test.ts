@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AbortedError } from '@agent-release/core';
 import { createPostgresLedger, createSqliteLedger, type LedgerStore } from '@agent-release/ledger';
@@ -107,7 +107,13 @@ function worker(store: Target, agentId: string, log: string, mode: 'work' | 'cra
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', WORKER, store.kind, store.target, store.schema, agentId, log, mode, String(ROUNDS)],
-    { env: { ...process.env, TSX_TSCONFIG_PATH: TSCONFIG }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      // From the repository root, where `tsx` is installed and whose tsconfig maps the workspace
+      // packages to their sources.
+      cwd: dirname(TSCONFIG),
+      env: { ...process.env, TSX_TSCONFIG_PATH: TSCONFIG },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
