@@ -1,8 +1,9 @@
-import type {
-  LedgerEntry,
-  LedgerEntryFinish,
-  LedgerEntryStart,
-  LedgerHistoryQuery,
+import {
+  ConfigurationError,
+  type LedgerEntry,
+  type LedgerEntryFinish,
+  type LedgerEntryStart,
+  type LedgerHistoryQuery,
 } from '@agent-release/core';
 import Database from 'better-sqlite3';
 import {
@@ -18,7 +19,7 @@ import { createLeaseLock, resolveLeaseOptions } from '../lease-lock.js';
 import type { LeaseOptions } from '../lease-store.js';
 import { notFinishable } from '../not-finishable.js';
 import type { LedgerStore } from '../store.js';
-import { guardLeaseStore, guardMethods } from '../store-errors.js';
+import { describe, guardLeaseStore, guardMethods } from '../store-errors.js';
 import { sqliteLeaseStore } from './sqlite-lease-store.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 
@@ -40,21 +41,27 @@ export interface SqliteLedgerOptions {
  *
  * @example
  * const ledger = await createSqliteLedger({ path: './releases.db' });
- * await release(releaser, agentId, changes, { ledger, lock: ledger.lock });
+ * const lease = await ledger.lock.acquire({ provider: 'atoms', agentId });
+ * // ... release, recording it with ledger.begin() / ledger.finish()
+ * await lease.release();
  * console.log(await ledger.history({ agentId }));
  * await ledger.close();
  */
 export async function createSqliteLedger(options: SqliteLedgerOptions): Promise<LedgerStore> {
   resolveLeaseOptions(options.lease);
-  const db = new Database(options.path);
+  let db: Database.Database | undefined;
   try {
+    db = new Database(options.path);
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
     if (options.path !== ':memory:') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     migrateSqlite(db);
   } catch (error) {
-    db.close();
-    throw error;
+    db?.close();
+    throw new ConfigurationError(
+      `Could not open the SQLite ledger ${options.path}: ${describe(error)}. Check that its directory exists and is writable.`,
+      { cause: error },
+    );
   }
   return sqliteLedger(db, options.lease);
 }

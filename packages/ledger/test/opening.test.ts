@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ValidationError } from '@agent-release/core';
+import { ConfigurationError, ValidationError } from '@agent-release/core';
 import { createPostgresLedger, createSqliteLedger } from '@agent-release/ledger';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -18,5 +18,14 @@ describe('lease options', () => {
     await expect(
       createPostgresLedger({ connectionString: 'postgres://x@127.0.0.1:1/x', lease: { ttlMs: 1.5 } }),
     ).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
+describe('opening a SQLite ledger', () => {
+  it('says which file could not be opened, as a ConfigurationError', async () => {
+    const path = join(dir, 'missing-dir', 'ledger.db');
+    const error = await createSqliteLedger({ path }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toContain(path);
   });
 });
