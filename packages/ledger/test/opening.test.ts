@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigurationError, ValidationError } from '@agent-release/core';
+import { ConfigurationError, ProviderUnavailableError, ValidationError } from '@agent-release/core';
 import { createPostgresLedger, createSqliteLedger } from '@agent-release/ledger';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -27,5 +28,27 @@ describe('opening a SQLite ledger', () => {
     const error = await createSqliteLedger({ path }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as Error).message).toContain(path);
+  });
+});
+
+describe('opening a PostgreSQL ledger', () => {
+  it('gives up on a server that accepts the connection but never answers', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => {
+      sockets.push(socket);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const error = await createPostgresLedger({
+        connectionString: `postgres://x@127.0.0.1:${port}/x`,
+        connectTimeoutMs: 200,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ProviderUnavailableError);
+      expect((error as Error).message).toContain(`127.0.0.1:${port}/x`);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
   });
 });

@@ -34,6 +34,11 @@ export interface PostgresLedgerOptions {
   schema?: string | undefined;
   /** Connections in the pool. Default 10. */
   maxConnections?: number | undefined;
+  /**
+   * How long to wait for a connection (network and PostgreSQL's handshake), in ms. Default
+   * 10,000: a server that never answers fails the call instead of hanging it.
+   */
+  connectTimeoutMs?: number | undefined;
   /** Tuning of {@link LedgerStore.lock}. */
   lease?: LeaseOptions | undefined;
 }
@@ -59,7 +64,11 @@ export async function createPostgresLedger(options: PostgresLedgerOptions): Prom
   }
   resolveLeaseOptions(options.lease);
   const where = describeTarget(options.connectionString);
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+  });
   // An idle connection the server dropped must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   try {
