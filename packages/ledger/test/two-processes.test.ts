@@ -53,8 +53,7 @@ for (const store of [postgres, sqlite]) {
     `${store.kind} lease across two processes`,
     () => {
       it('never lets two processes hold the same agent at once', { timeout: 90_000 }, async () => {
-        // Migrate once first, so both workers race only for the lease.
-        await (await store.open()).close();
+        // The database is fresh: both workers also race to apply the migrations.
         const agentId = `agent-${store.kind}-work`;
         const log = join(dir, `${store.kind}-work.log`);
         const workers = [worker(store, agentId, log, 'work'), worker(store, agentId, log, 'work')];
