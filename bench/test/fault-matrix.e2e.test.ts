@@ -88,13 +88,15 @@ const ATOMS_STEPS: StepTarget[] = [
 ];
 
 const LANGDOCK_STEPS: StepTarget[] = [
+  { step: 'edit-draft', request: 'GET agent', method: 'GET', path: /^\/agent\/v1\/get/ },
   { step: 'edit-draft', request: 'PATCH update', method: 'PATCH', path: /^\/agent\/v1\/update$/ },
   { step: 'publish', request: 'POST publish', method: 'POST', path: /^\/agent\/v1\/publish$/ },
+  // A release of what is live already reads the agent and sends nothing else.
   {
-    step: 'publish',
-    request: 'POST publish (409 no changes)',
-    method: 'POST',
-    path: /^\/agent\/v1\/publish$/,
+    step: 'edit-draft',
+    request: 'GET agent',
+    method: 'GET',
+    path: /^\/agent\/v1\/get/,
     unchangedRelease: true,
   },
 ];

@@ -233,7 +233,15 @@ describe.each(SENTINELS)('sentinel %s', (key) => {
         expect(leaksOf([JSON.stringify(result)], key)).toEqual([]);
       } else {
         const scope = nock(LANGDOCK_ORIGIN, { reqheaders: { authorization: `Bearer ${key}` } });
-        scope.patch('/agent/v1/update').reply(200, { status: 'success' });
+        const live = { id: LANGDOCK_AGENT, name: 'Bot', instruction: 'Old', model: 'gpt-4o' };
+        scope
+          .get('/agent/v1/get')
+          .query({ agentId: LANGDOCK_AGENT })
+          .reply(200, { status: 'success', agent: live });
+        // The update's answer shows the draft: ours, with nobody else's edits in it.
+        scope
+          .patch('/agent/v1/update')
+          .reply(200, { status: 'success', agent: { ...live, instruction: 'Hello' } });
         scope.post('/agent/v1/publish').reply(200, {
           status: 'success',
           version: { id: '11111111-2222-3333-4444-555555555555', version: 2 },
