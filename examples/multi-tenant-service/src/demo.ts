@@ -241,7 +241,7 @@ async function main(): Promise<number> {
   );
   await scenario(
     b,
-    'release the same change again (Langdock answers 409)',
+    'release the same change again (nothing to write: no update, no publish)',
     { changes: langdockChange },
     (s, j) => s === 200 && j.status === 'unchanged',
   );
