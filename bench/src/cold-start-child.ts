@@ -11,12 +11,13 @@
  */
 const t0 = performance.now();
 
-type Core = typeof import('@agent-release/core');
+type Core = typeof import('@agent-release/core/di');
 
 async function loadLibrary() {
   await import('reflect-metadata');
   const { Container } = await import('inversify');
-  const core: Core = await import('@agent-release/core');
+  await import('@agent-release/core');
+  const core: Core = await import('@agent-release/core/di');
   const { atomsModule } = await import('@agent-release/adapter-atoms');
   const { langdockModule } = await import('@agent-release/adapter-langdock');
   return { Container, core, atomsModule, langdockModule };

@@ -24,16 +24,14 @@
 import 'reflect-metadata';
 import { atomsModule } from '@agent-release/adapter-atoms';
 import { langdockModule } from '@agent-release/adapter-langdock';
+import { isAgentReleaseError, type ReleaseResult, release } from '@agent-release/core';
 import {
   coreModule,
-  isAgentReleaseError,
-  type ReleaseResult,
-  release,
   StaticTenantDirectory,
   type TenantConfig,
   type TenantReleasers,
   TOKENS,
-} from '@agent-release/core';
+} from '@agent-release/core/di';
 import axios from 'axios';
 import { Container } from 'inversify';
 import { startEmulatorProcess } from './emulator-process.js';

@@ -10,15 +10,8 @@ import 'reflect-metadata';
 import { inspect } from 'node:util';
 import { atomsModule, createAtomsReleaser } from '@agent-release/adapter-atoms';
 import { createLangdockReleaser, langdockModule } from '@agent-release/adapter-langdock';
-import {
-  type AgentReleaser,
-  coreModule,
-  isAgentReleaseError,
-  release,
-  StaticTenantDirectory,
-  type TenantReleasers,
-  TOKENS,
-} from '@agent-release/core';
+import { type AgentReleaser, isAgentReleaseError, release } from '@agent-release/core';
+import { coreModule, StaticTenantDirectory, type TenantReleasers, TOKENS } from '@agent-release/core/di';
 import {
   type AtomsEmulatorOptions,
   type LangdockEmulatorOptions,

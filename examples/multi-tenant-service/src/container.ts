@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { atomsModule } from '@agent-release/adapter-atoms';
 import { langdockModule } from '@agent-release/adapter-langdock';
-import { coreModule, type Logger, noopLogger, type TenantDirectory, TOKENS } from '@agent-release/core';
+import { type Logger, noopLogger } from '@agent-release/core';
+import { coreModule, type TenantDirectory, TOKENS } from '@agent-release/core/di';
 import { Container } from 'inversify';
 import { ReleaseService } from './release-service.js';
 import { type ReleaseObserverFactory, SERVICE_TOKENS } from './service-tokens.js';

@@ -3,10 +3,9 @@ import {
   type Logger,
   type ReleaseResult,
   release,
-  type TenantReleasers,
-  TOKENS,
   type VersionInfo,
 } from '@agent-release/core';
+import { type TenantReleasers, TOKENS } from '@agent-release/core/di';
 import { inject, injectable } from 'inversify';
 import { type ReleaseObserverFactory, SERVICE_TOKENS } from './service-tokens.js';
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { ConfigurationError, StaticTenantDirectory, type TenantConfig } from '@agent-release/core';
+import { ConfigurationError } from '@agent-release/core';
+import { StaticTenantDirectory, type TenantConfig } from '@agent-release/core/di';
 import { z } from 'zod';
 
 /**

@@ -2,14 +2,8 @@
  * Building Atoms releasers: the plain factory and the inversify module that binds it under the
  * provider name `'atoms'`.
  */
-import {
-  ConfigurationError,
-  HttpClient,
-  noopLogger,
-  releaserModule,
-  systemClock,
-  type TenantConfig,
-} from '@agent-release/core';
+import { ConfigurationError, HttpClient, noopLogger, systemClock } from '@agent-release/core';
+import { releaserModule, type TenantConfig } from '@agent-release/core/di';
 import type { ContainerModule } from 'inversify';
 import { mapAtomsError } from './atoms-errors.js';
 import { AtomsGenerationRouter } from './atoms-generation.js';

@@ -1,10 +1,5 @@
-import {
-  ConfigurationError,
-  coreModule,
-  StaticTenantDirectory,
-  type TenantReleasers,
-  TOKENS,
-} from '@agent-release/core';
+import { ConfigurationError } from '@agent-release/core';
+import { coreModule, StaticTenantDirectory, type TenantReleasers, TOKENS } from '@agent-release/core/di';
 import { startAtomsEmulator } from '@agent-release/emulator';
 import { Container } from 'inversify';
 import nock from 'nock';

@@ -1,11 +1,5 @@
-import {
-  HttpClient,
-  noopLogger,
-  type ReleaserFactoryDeps,
-  releaserModule,
-  systemClock,
-  type TenantConfig,
-} from '@agent-release/core';
+import { HttpClient, noopLogger, systemClock } from '@agent-release/core';
+import { type ReleaserFactoryDeps, releaserModule, type TenantConfig } from '@agent-release/core/di';
 import { LANGDOCK_PROVIDER } from './langdock-capabilities.js';
 import { mapLangdockError } from './langdock-errors.js';
 import {

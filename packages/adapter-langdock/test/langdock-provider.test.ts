@@ -1,11 +1,11 @@
+import { ConfigurationError } from '@agent-release/core';
 import {
-  ConfigurationError,
   coreModule,
   type ReleaserFactory,
   StaticTenantDirectory,
   type TenantReleasers,
   TOKENS,
-} from '@agent-release/core';
+} from '@agent-release/core/di';
 import { Container } from 'inversify';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';

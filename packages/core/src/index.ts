@@ -22,16 +22,6 @@ export {
   systemClock,
   throwIfAborted,
 } from './clock.js';
-export { coreModule, releaserModule } from './di/modules.js';
-export { StaticTenantDirectory, type TenantDirectory } from './di/tenant-directory.js';
-export { TenantReleasers } from './di/tenant-releasers.js';
-export {
-  type ReleaserFactory,
-  type ReleaserFactoryDeps,
-  type ReleaserFactoryResolver,
-  type TenantConfig,
-  TOKENS,
-} from './di/tokens.js';
 export {
   AbortedError,
   AgentReleaseError,

@@ -1,14 +1,13 @@
+import { ConfigurationError, NotFoundError } from '@agent-release/core';
 import {
-  ConfigurationError,
   coreModule,
-  NotFoundError,
   releaserModule,
   StaticTenantDirectory,
   type TenantConfig,
   type TenantDirectory,
   TenantReleasers,
   TOKENS,
-} from '@agent-release/core';
+} from '@agent-release/core/di';
 import { InMemoryReleaser } from '@agent-release/core/testing';
 import { Container, inject, injectable } from 'inversify';
 import { describe, expect, it } from 'vitest';

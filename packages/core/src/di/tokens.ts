@@ -37,4 +37,14 @@ export const TOKENS = Object.freeze({
   TenantReleasers: Symbol.for('@agent-release/core.TenantReleasers'),
   /** `Logger` — optional; when bound, releasers built by `TenantReleasers` log through it. */
   Logger: Symbol.for('@agent-release/core.Logger'),
+  /**
+   * `ReleaseLedger` — optional; bind one (e.g. `createSqliteLedger` from `@agent-release/ledger`)
+   * and pass it as `options.ledger` to `release()` / `rollback()` to record every attempt.
+   */
+  ReleaseLedger: Symbol.for('@agent-release/core.ReleaseLedger'),
+  /**
+   * `ReleaseLock` — optional; bind a durable one (e.g. a ledger store's `lock`) and pass it as
+   * `options.lock` when several processes release the same agents.
+   */
+  ReleaseLock: Symbol.for('@agent-release/core.ReleaseLock'),
 } as const);
