@@ -88,6 +88,7 @@ class PoolExecutor implements TaskExecutor {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#paused = false;
     this.#wake();
   }
 

@@ -131,7 +131,6 @@ class Coordinator implements RolloutRun {
   /** Rolls back every target this rollout may have released (earlier runs included: the ledger decides). */
   async #rollBack(): Promise<void> {
     this.#setState('rolling-back');
-    if (this.#paused) await this.executor.resume();
     const touched = this.#tracker
       .results()
       .filter((r) => r.outcome === 'released' || r.outcome === 'skipped')
@@ -144,10 +143,6 @@ class Coordinator implements RolloutRun {
         this.#emit({ type: 'progress', progress: this.progress() });
       },
     );
-  }
-
-  get #paused(): boolean {
-    return this.#state === 'paused';
   }
 
   #job(kind: TargetJob['kind'], t: PlannedTarget): TargetJob {

@@ -14,6 +14,6 @@ export interface TaskExecutor {
   /** Starts no new jobs until resumed. */
   pause(): Promise<void>;
   resume(): Promise<void>;
-  /** Starts no more jobs of the current `run` (also when paused). */
+  /** Starts no more jobs of the current `run` and ends any pause (a later `run` starts unpaused). */
   stop(): Promise<void>;
 }

@@ -202,6 +202,24 @@ export function describeRolloutEngineConformance(name: string, makeEngine: MakeR
       expect([...fleet.newVersions().values()]).toEqual(plan.targets.map(() => 1));
     });
 
+    it('cancels a paused rollout', async () => {
+      const fleet = twoVendors(10);
+      const plan = planFor(fleet);
+      const run = (await engineFor(fleet, 1)).start(plan);
+      let paused: Promise<void> | undefined;
+      run.on((e) => {
+        if (e.type === 'target' && !paused) paused = run.pause();
+      });
+      while (!paused) await sleep(5);
+      await paused;
+      await run.cancel();
+      const summary = await run.done;
+      expect(summary.status).toBe('cancelled');
+      const released = [...fleet.newVersions().values()].filter((n) => n === 1).length;
+      expect(released).toBe(summary.results.length);
+      expect(released).toBeLessThan(plan.targets.length);
+    });
+
     it('cancels; running the plan again finishes with no duplicate version and no agent missed', async () => {
       const fleet = twoVendors(10);
       const plan = planFor(fleet, { waves: [{ count: 5 }] });
