@@ -154,7 +154,7 @@ class Coordinator implements RolloutRun {
       tenant: t.tenant,
       agentId: t.agentId,
       changes: t.changes,
-      label: plan.label,
+      label: plan.label ?? (plan.description === undefined ? defaultLabel(plan.id) : undefined),
       description: plan.description,
       maxWaitMs: plan.maxWaitMs,
     };
@@ -183,4 +183,12 @@ class Coordinator implements RolloutRun {
       }
     }
   }
+}
+
+/**
+ * Versions a rollout publishes carry its id, so a re-check after a crash can tell its own
+ * stranded version from anyone else's. Within Langdock's 100-character description limit.
+ */
+function defaultLabel(rolloutId: string): string {
+  return `rollout ${rolloutId}`.slice(0, 100);
 }

@@ -2,14 +2,13 @@ import {
   type AgentChanges,
   type AgentReleaser,
   type Clock,
-  type LedgerEntry,
   type ReleaseLedger,
   type ReleaseLock,
-  release,
-  rollback,
   systemClock,
 } from '@agent-release/core';
 import { type KeyedRateLimiter, rateKeyName, rateLimitedReleaser } from './rate-limit.js';
+import { releaseOnce } from './release-once.js';
+import { rollbackOnce } from './rollback-once.js';
 import { describeFailure, type TargetResult } from './target-result.js';
 
 /** Finds a tenant's releaser, e.g. `(tenant) => tenantReleasers.get(tenant)`. */
@@ -50,15 +49,7 @@ export interface TargetJob {
   maxWaitMs?: number | undefined;
 }
 
-const DONE = new Set(['released', 'unchanged']);
-
-/**
- * Releases one target exactly once per rollout. The ledger says what earlier runs did: a finished
- * `released`/`unchanged` attempt of this rollout means done (skipped). A `running` attempt is one
- * that crashed (or is still running elsewhere; the lease orders this one after it): releasing the
- * same change again is the re-check, since it answers `unchanged` without a new version when the
- * earlier attempt got through.
- */
+/** Releases (or, after a halt, rolls back) one target exactly once per rollout; see `releaseOnce`. */
 export async function runTargetJob(
   deps: TargetTaskDeps,
   job: TargetJob,
@@ -72,8 +63,8 @@ export async function runTargetJob(
     const releaser = deps.limiter
       ? rateLimitedReleaser(raw, deps.limiter, rateKeyName(await (deps.rateKeyOf ?? String)(job.tenant)))
       : raw;
-    const report = job.kind === 'release' ? releaseOnce : rollbackOnce;
-    const outcome = await report(deps, releaser, job, signal);
+    const once = job.kind === 'release' ? releaseOnce : rollbackOnce;
+    const outcome = await once(deps, releaser, job, signal);
     return { ...base, ...outcome, durationMs: clock.now() - started };
   } catch (error) {
     return {
@@ -85,88 +76,5 @@ export async function runTargetJob(
   }
 }
 
-type Outcome = Pick<TargetResult, 'outcome' | 'versionId' | 'error'>;
-
-async function releaseOnce(
-  deps: TargetTaskDeps,
-  releaser: AgentReleaser,
-  job: TargetJob,
-  signal: AbortSignal | undefined,
-): Promise<Outcome> {
-  const earlier = await deps.ledger.history({
-    agentId: job.agentId,
-    tenant: job.tenant,
-    provider: releaser.provider,
-    rolloutId: job.rolloutId,
-    limit: 50,
-  });
-  const done = earlier.find((e) => e.kind === 'release' && DONE.has(e.outcome));
-  if (done) return { outcome: 'skipped', versionId: done.versionAfter };
-  const result = await release(releaser, job.agentId, job.changes, {
-    ledger: deps.ledger,
-    lock: deps.lock,
-    tenant: job.tenant,
-    rolloutId: job.rolloutId,
-    actor: deps.actor ?? `rollout:${job.rolloutId}`,
-    label: job.label,
-    description: job.description,
-    maxWaitMs: job.maxWaitMs,
-    signal,
-  });
-  return { outcome: result.status, versionId: result.version?.id };
-}
-
-/**
- * Undoes this rollout's release of one agent, once. Rolls back only while this rollout's release is
- * still the agent's latest successful change: a later release by someone else is left alone
- * (reported as `rollback-failed`), and a rollback already done is reported, not repeated.
- */
-async function rollbackOnce(
-  deps: TargetTaskDeps,
-  releaser: AgentReleaser,
-  job: TargetJob,
-  signal: AbortSignal | undefined,
-): Promise<Outcome> {
-  const history = await deps.ledger.history({
-    agentId: job.agentId,
-    tenant: job.tenant,
-    provider: releaser.provider,
-    limit: 200,
-  });
-  const ours = history.findIndex(
-    (e) => e.rolloutId === job.rolloutId && e.kind === 'release' && e.outcome === 'released',
-  );
-  if (ours < 0) return { outcome: 'unchanged' };
-  const entry = history[ours] as LedgerEntry;
-  const newer = history.slice(0, ours).filter((e) => e.outcome === 'released' || e.outcome === 'rolled-back');
-  if (newer.length > 0) {
-    const latest = newer[0] as LedgerEntry;
-    if (latest.kind === 'rollback' && newer.length === 1)
-      return { outcome: 'rolled-back', versionId: latest.versionAfter };
-    return {
-      outcome: 'rollback-failed',
-      error: {
-        code: 'CONFLICT',
-        message: `Agent ${job.agentId} was changed again after this rollout released it; it was not rolled back. Check what is live before undoing it by hand.`,
-      },
-    };
-  }
-  // Aim at the exact version this rollout replaced where the vendor can make it live again, so a
-  // repeated rollback cannot go back one version too far.
-  const to =
-    releaser.capabilities.rollback !== 'none' && entry.versionBefore ? entry.versionBefore : 'previous';
-  const result = await rollback(
-    releaser,
-    job.agentId,
-    { to },
-    {
-      ledger: deps.ledger,
-      lock: deps.lock,
-      tenant: job.tenant,
-      actor: deps.actor ?? `rollout:${job.rolloutId}`,
-      maxWaitMs: job.maxWaitMs,
-      signal,
-    },
-  );
-  return { outcome: 'rolled-back', versionId: result.version?.id };
-}
+/** What a job reports besides who it was about. */
+export type JobOutcome = Pick<TargetResult, 'outcome' | 'versionId' | 'error'>;

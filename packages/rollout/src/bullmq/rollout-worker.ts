@@ -51,6 +51,8 @@ export async function createRolloutWorker(options: RolloutWorkerOptions): Promis
       prefix: resolved.prefix,
       concurrency: options.concurrency ?? 8,
       lockDuration: options.lockDurationMs ?? 30_000,
+      // Look for jobs of dead workers as often as a lock can expire.
+      stalledInterval: options.lockDurationMs ?? 30_000,
       // A job whose worker died is re-delivered once; the ledger makes that safe.
       maxStalledCount: 1,
     },

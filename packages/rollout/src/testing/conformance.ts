@@ -247,32 +247,43 @@ export function describeRolloutEngineConformance(name: string, makeEngine: MakeR
     });
 
     it('re-checks an attempt that crashed mid-release instead of releasing it twice', async () => {
-      const fleet = twoVendors(2);
+      const fleet = twoVendors(3);
       const plan = planFor(fleet);
       const changes = plan.changes ?? {};
-      // Two crashed attempts, left `running` in the ledger: one got through to the vendor, one did not.
       const acme = fleet.tenant('acme');
-      const [through, notThrough] = acme.agents as [string, string];
-      await release(acme.releaser, through, changes);
-      for (const agentId of [through, notThrough]) {
+      const [live, stranded, untouched] = acme.agents as [string, string, string];
+      // Three crashed attempts, left `running` in the ledger: one made the change live, one
+      // published it but died before activating it, one sent nothing.
+      await release(acme.releaser, live, changes);
+      const draft = await acme.releaser.editDraft(stranded, changes);
+      const published = await acme.releaser.publish(draft, { label: `rollout ${plan.id}` });
+      expect(published.status === 'published' && !published.version.isActive).toBe(true);
+      for (const agentId of [live, stranded, untouched]) {
         await fleet.ledger.begin({
           kind: 'release',
           provider: acme.releaser.provider,
           agentId,
           tenant: 'acme',
           rolloutId: plan.id,
+          versionBefore: fleet.originalVersion.get(`acme/${agentId}`),
           startedAt: new Date().toISOString(),
         });
       }
       const summary = await (await engineFor(fleet)).start(plan).done;
       expect(summary.status).toBe('completed');
-      expect(summary.results.find((r) => r.agentId === through && r.tenant === 'acme')?.outcome).toBe(
+      const outcomeOf = (agentId: string) =>
+        summary.results.find((r) => r.agentId === agentId && r.tenant === 'acme')?.outcome;
+      expect([outcomeOf(live), outcomeOf(stranded), outcomeOf(untouched)]).toEqual([
         'unchanged',
-      );
-      expect(summary.results.find((r) => r.agentId === notThrough && r.tenant === 'acme')?.outcome).toBe(
+        'unchanged',
         'released',
+      ]);
+      // The stranded version went live; no second one was published.
+      expect((await acme.releaser.getActiveVersion(stranded))?.id).toBe(
+        published.status === 'published' ? published.version.id : undefined,
       );
       expect([...fleet.newVersions().values()]).toEqual(plan.targets.map(() => 1));
+      expect([...fleet.liveInstructions().values()]).toEqual(plan.targets.map(() => changes.instructions));
     });
 
     it('rejects a bad plan with a ValidationError before anything runs', async () => {
