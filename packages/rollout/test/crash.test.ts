@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import {
   type AtomsEmulator,
   type LangdockEmulator,
@@ -10,50 +8,16 @@ import {
 import type { RolloutPlan } from '@agent-release/rollout';
 import { createBullmqEngine } from '@agent-release/rollout/bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CrashWorkerConfig } from './support/crash-worker.js';
 import { deleteKeys, REDIS, redisForSuites, uniquePrefix } from './support/redis.js';
 import { openSharedLedger } from './support/shared-ledger.js';
+import { spawnWorker, stopWorker } from './support/spawn-worker.js';
+import type { WorkerProcessConfig } from './support/worker-process.js';
 
 const redisUp = await redisForSuites(
   'rollout crash test with worker processes (packages/rollout/test/crash.test.ts)',
 );
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const WORKER = fileURLToPath(new URL('./support/crash-worker.ts', import.meta.url));
 const AGENTS_PER_TENANT = 8;
-
-/** Starts a worker process and resolves once it takes jobs. */
-function startWorker(config: CrashWorkerConfig): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      TSX_TSCONFIG_PATH: 'tsconfig.dev.json',
-      ROLLOUT_CRASH_WORKER: JSON.stringify(config),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => {
-    stderr += String(chunk);
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk) => {
-      if (String(chunk).includes('ready')) resolve(child);
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`worker exited with ${code} before it was ready: ${stderr.slice(-2000)}`)),
-    );
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
 
 describe.skipIf(!redisUp)('rollout crash test: kill -9 of a worker process mid-rollout', () => {
   const cleanups: Array<() => Promise<unknown>> = [];
@@ -78,7 +42,7 @@ describe.skipIf(!redisUp)('rollout crash test: kill -9 of a worker process mid-r
     cleanups.push(() => langdock.close());
 
     const targets: RolloutPlan['targets'] = [];
-    const tenants: CrashWorkerConfig['tenants'] = {};
+    const tenants: WorkerProcessConfig['tenants'] = {};
     for (const tenant of tenantIds.atoms) {
       tenants[tenant] = { provider: 'atoms', baseUrl: atoms.baseUrl, apiKey: keys[tenant] as string };
       for (let i = 0; i < AGENTS_PER_TENANT; i++) {
@@ -104,7 +68,7 @@ describe.skipIf(!redisUp)('rollout crash test: kill -9 of a worker process mid-r
 
     const prefix = uniquePrefix();
     cleanups.push(() => deleteKeys(prefix));
-    const config: CrashWorkerConfig = {
+    const config: WorkerProcessConfig = {
       prefix,
       ledgerName: `${prefix}:shared`,
       concurrency: 4,
@@ -112,8 +76,8 @@ describe.skipIf(!redisUp)('rollout crash test: kill -9 of a worker process mid-r
       tenants,
     };
     // One worker first, so that whatever is in flight when it dies is its own.
-    const doomed = await startWorker(config);
-    cleanups.push(() => stop(doomed));
+    const doomed = await spawnWorker(config);
+    cleanups.push(() => stopWorker(doomed));
     const engine = await createBullmqEngine({ connection: REDIS, prefix, sweepIntervalMs: 500 });
     cleanups.push(() => engine.close());
     const ledger = openSharedLedger(config.ledgerName);
@@ -138,15 +102,15 @@ describe.skipIf(!redisUp)('rollout crash test: kill -9 of a worker process mid-r
         });
         if (stranded.length === 0) return;
         clearInterval(poll);
-        doomed.kill('SIGKILL');
+        doomed.child.kill('SIGKILL');
         resolve(stranded);
       }, 2);
     });
     expect(strandedAtKill.length).toBeGreaterThanOrEqual(1);
-    const survivor = await startWorker(config);
-    cleanups.push(() => stop(survivor));
+    const survivor = await spawnWorker(config);
+    cleanups.push(() => stopWorker(survivor));
     const interrupted = await first.done;
-    expect(doomed.signalCode).toBe('SIGKILL');
+    expect(doomed.child.signalCode).toBe('SIGKILL');
 
     const rerun = await engine.start(plan).done;
     expect(rerun.status).toBe('completed');

@@ -1,17 +1,20 @@
 /**
- * A rollout worker process for the crash test: `node --import tsx crash-worker.ts` with its
- * configuration in the ROLLOUT_CRASH_WORKER environment variable. Prints `ready` once it takes jobs.
+ * A rollout worker process for the crash test and the bench: `node --import tsx worker-process.ts`
+ * with its configuration in the ROLLOUT_WORKER environment variable. Prints `ready` once it takes
+ * jobs, and on SIGTERM a `cpu {...}` line (its CPU time, µs) before it exits.
  */
 import type { AgentReleaser, VersionInfo } from '@agent-release/core';
 import { createRolloutWorker } from '@agent-release/rollout/bullmq';
 import { REDIS } from './redis.js';
 import { openSharedLedger } from './shared-ledger.js';
 
-export interface CrashWorkerConfig {
+export interface WorkerProcessConfig {
   prefix: string;
   ledgerName: string;
   concurrency: number;
   lockDurationMs: number;
+  /** Per API key; default 200 calls/s. */
+  rateLimit?: { points: number; durationMs: number };
   tenants: Record<string, { provider: 'atoms' | 'langdock'; baseUrl: string; apiKey: string }>;
 }
 
@@ -52,7 +55,7 @@ function portShaped(r: AgentReleaser): AgentReleaser {
   } satisfies AgentReleaser;
 }
 
-const config = JSON.parse(process.env.ROLLOUT_CRASH_WORKER ?? '{}') as CrashWorkerConfig;
+const config = JSON.parse(process.env.ROLLOUT_WORKER ?? '{}') as WorkerProcessConfig;
 const releasers = new Map<string, AgentReleaser>();
 
 async function resolveReleaser(tenant: string): Promise<AgentReleaser> {
@@ -83,12 +86,15 @@ const worker = await createRolloutWorker({
   concurrency: config.concurrency,
   lockDurationMs: config.lockDurationMs,
   rateKeyOf: (tenant) => config.tenants[tenant]?.apiKey ?? tenant,
-  rateLimit: { points: 200, durationMs: 1000 },
+  rateLimit: config.rateLimit ?? { points: 200, durationMs: 1000 },
 });
 process.stdout.write('ready\n');
 process.on('SIGTERM', () => {
   void worker
     .close()
     .then(() => ledger.close())
-    .finally(() => process.exit(0));
+    .finally(() => {
+      process.stdout.write(`cpu ${JSON.stringify(process.cpuUsage())}\n`);
+      process.exit(0);
+    });
 });
