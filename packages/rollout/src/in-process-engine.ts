@@ -13,7 +13,8 @@ export interface InProcessEngineOptions extends Omit<TargetTaskDeps, 'limiter'> 
   concurrency?: number | undefined;
   /**
    * The vendors' limit per API key (see `rateKeyOf`): every port call of every task under one key
-   * takes a permit. Default: no limit (the adapters still back off on 429).
+   * takes a permit (a call may send several requests: leave headroom). Default: no limit (the
+   * adapters still back off on 429).
    */
   rateLimit?: KeyRateLimit | undefined;
   /** A limiter of your own instead of `rateLimit` (e.g. one shared with other code). */

@@ -9,7 +9,10 @@ import { RedisRateLimiter } from './redis-rate-limiter.js';
 export interface RolloutWorkerOptions extends BullmqConnectionOptions, Omit<TargetTaskDeps, 'limiter'> {
   /** Targets this worker releases at the same time. Default 8. */
   concurrency?: number | undefined;
-  /** The vendors' limit per API key, shared through Redis by every worker on the same prefix. */
+  /**
+   * The vendors' limit per API key, shared through Redis by every worker on the same prefix.
+   * Counts port calls, not HTTP requests (see the README): leave headroom under the vendor's limit.
+   */
   rateLimit?: KeyRateLimit | undefined;
   /**
    * How long a job's lock lasts without renewal: after a worker died, its jobs go back to the
