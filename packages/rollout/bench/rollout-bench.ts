@@ -3,7 +3,8 @@
  * a per-key rate limit), released by W worker processes through the BullMQ engine.
  *
  *   TSX_TSCONFIG_PATH=tsconfig.dev.json node --import tsx packages/rollout/bench/rollout-bench.ts \
- *     --workers 2 --agents 10000 --tenants 500 [--latency 20] [--rps 10] [--concurrency 64] [--out bench/results.json]
+ *     --workers 2 --agents 10000 --tenants 500 [--latency 20] [--rps 10] [--permits 7] [--concurrency 64]
+ *     [--out bench/results.json]
  *
  * Prints one `rollout.runs[]` record and, with --out, merges it into that JSON file. Needs Redis.
  * The rate ceiling is the per-key limit summed over the keys; the concurrency ceiling assumes each
@@ -27,6 +28,8 @@ const { values: args } = parseArgs({
     latency: { type: 'string', default: '20' },
     rps: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '64' },
+    /** Port calls per second per key the workers allow themselves (default: --rps). */
+    permits: { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -79,7 +82,7 @@ try {
     concurrency,
     lockDurationMs: 30_000,
     tenants,
-    rateLimit: { points: rps, durationMs: 1000 },
+    rateLimit: { points: args.permits === undefined ? rps : Number(args.permits), durationMs: 1000 },
   };
   spawned.push(...(await Promise.all(Array.from({ length: workers }, () => spawnWorker(config)))));
   const engine = await createBullmqEngine({ connection: REDIS, prefix, window: workers * concurrency * 2 });

@@ -12,10 +12,11 @@ const DONE = new Set(['released', 'unchanged']);
 /**
  * Releases one target exactly once per rollout. The ledger says what earlier runs did:
  * - a finished `released`/`unchanged` attempt of this rollout: done, skipped;
- * - a `running` attempt: one that crashed (or still runs elsewhere; the lease orders this one
- *   after it). Where activation is explicit, a crash between publish and activate strands a
- *   published version: it is made live instead of publishing a second one. Then the change is
- *   released again, which answers `unchanged` without a new version when it is already live.
+ * - a `running` attempt (one that crashed, or still runs elsewhere: the lease orders this one after
+ *   it) or a `failed` one: where activation is explicit, a crash or failure between publish and
+ *   activate strands a published version, which is made live instead of publishing a second one
+ *   (never one whose check failed). Then the change is released again, which answers `unchanged`
+ *   without a new version when it is already live.
  */
 export async function releaseOnce(
   deps: TargetTaskDeps,
@@ -32,7 +33,10 @@ export async function releaseOnce(
   });
   const done = earlier.find((e) => e.kind === 'release' && DONE.has(e.outcome));
   if (done) return { outcome: 'skipped', versionId: done.versionAfter };
-  const crashed = earlier.find((e) => e.kind === 'release' && e.outcome === 'running');
+  // The newest attempt, if it crashed (`running`) or failed: it may have left a version published.
+  const latest = earlier.find((e) => e.kind === 'release');
+  const crashed =
+    latest && (latest.outcome === 'running' || latest.outcome === 'failed') ? latest : undefined;
   const common = {
     ledger: deps.ledger,
     lock: deps.lock,

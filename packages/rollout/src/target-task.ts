@@ -2,6 +2,8 @@ import {
   type AgentChanges,
   type AgentReleaser,
   type Clock,
+  isAgentReleaseError,
+  RateLimitedError,
   type ReleaseLedger,
   type ReleaseLock,
   systemClock,
@@ -33,6 +35,13 @@ export interface TargetTaskDeps {
   rateKeyOf?: RateKeyOf | undefined;
   /** Who the ledger names as the actor. Default `rollout:<id>`. */
   actor?: string | undefined;
+  /**
+   * Attempts per target when a release fails with a retryable error (rate limited, vendor
+   * unavailable) after the adapter's own retries. Default 3.
+   */
+  attempts?: number | undefined;
+  /** Wait before the next attempt when the vendor named none; grows with each attempt. Default 1,000 ms. */
+  retryDelayMs?: number | undefined;
   clock?: Clock | undefined;
 }
 
@@ -58,21 +67,30 @@ export async function runTargetJob(
   const clock = deps.clock ?? systemClock;
   const started = clock.now();
   const base = { index: job.index, tenant: job.tenant, agentId: job.agentId };
-  try {
-    const raw = await deps.resolveReleaser(job.tenant);
-    const releaser = deps.limiter
-      ? rateLimitedReleaser(raw, deps.limiter, rateKeyName(await (deps.rateKeyOf ?? String)(job.tenant)))
-      : raw;
-    const once = job.kind === 'release' ? releaseOnce : rollbackOnce;
-    const outcome = await once(deps, releaser, job, signal);
-    return { ...base, ...outcome, durationMs: clock.now() - started };
-  } catch (error) {
-    return {
-      ...base,
-      outcome: job.kind === 'release' ? 'failed' : 'rollback-failed',
-      error: describeFailure(error),
-      durationMs: clock.now() - started,
-    };
+  const attempts = Math.max(1, deps.attempts ?? 3);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const raw = await deps.resolveReleaser(job.tenant);
+      const releaser = deps.limiter
+        ? rateLimitedReleaser(raw, deps.limiter, rateKeyName(await (deps.rateKeyOf ?? String)(job.tenant)))
+        : raw;
+      const once = job.kind === 'release' ? releaseOnce : rollbackOnce;
+      const outcome = await once(deps, releaser, job, signal);
+      return { ...base, ...outcome, durationMs: clock.now() - started };
+    } catch (error) {
+      // Safe to try again: the next attempt reads the ledger and re-checks what this one left.
+      if (attempt < attempts && isAgentReleaseError(error) && error.retryable && !signal?.aborted) {
+        const asked = error instanceof RateLimitedError ? error.retryAfterMs : undefined;
+        await clock.sleep(asked ?? (deps.retryDelayMs ?? 1000) * attempt, signal).catch(() => {});
+        continue;
+      }
+      return {
+        ...base,
+        outcome: job.kind === 'release' ? 'failed' : 'rollback-failed',
+        error: describeFailure(error),
+        durationMs: clock.now() - started,
+      };
+    }
   }
 }
 
