@@ -7,8 +7,10 @@
  *     [--out bench/results.json]
  *
  * Prints one `rollout.runs[]` record and, with --out, merges it into that JSON file. Needs Redis.
- * The rate ceiling is the per-key limit summed over the keys; the concurrency ceiling assumes each
- * in-flight release sends one request per `latency` ms. Counted: requests the vendors served (< 400).
+ * Counted: requests the vendors served (< 400). The rate ceiling is the per-key limits summed over
+ * the keys in play, weighted by their work (an Atoms release sends ~5 times the requests of a
+ * Langdock one, so Atoms keys bind); the concurrency ceiling assumes each in-flight release sends
+ * one request per `latency` ms. The binding ceiling is the lower of the two.
  */
 import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -102,7 +104,19 @@ try {
   const requests = [...atoms.requests, ...langdock.requests];
   const served = requests.filter((r) => typeof r.status === 'number' && r.status < 400).length;
   const throttled = requests.filter((r) => r.status === 429).length;
-  const rateCeiling = tenantCount * rps;
+  // The rate ceiling over the keys in play, weighted by their work: no run can end before the
+  // busiest key has sent its requests at `rps`, so served / that time is the fastest possible.
+  const tenantOfAgent = new Map(targets.map((t) => [t.agentId, t.tenant]));
+  const servedPerTenant = new Map<string, number>();
+  for (const r of requests) {
+    if (!(typeof r.status === 'number' && r.status < 400)) continue;
+    const body = r.body as { agentId?: unknown } | undefined;
+    const agentId = /^\/agent\/([^/]+)/.exec(r.path)?.[1] ?? String(body?.agentId ?? r.query.agentId);
+    const tenant = tenantOfAgent.get(agentId === 'v1' ? String(body?.agentId ?? r.query.agentId) : agentId);
+    if (tenant) servedPerTenant.set(tenant, (servedPerTenant.get(tenant) ?? 0) + 1);
+  }
+  const busiestKeySec = Math.max(...servedPerTenant.values()) / rps;
+  const rateCeiling = served / busiestKeySec;
   const concurrencyCeiling = (workers * concurrency * 1000) / latencyMs;
   const binding = Math.min(rateCeiling, concurrencyCeiling);
   let duplicates = 0;
@@ -128,6 +142,7 @@ try {
     throughputReqPerSec: Math.round(served / elapsedSec),
     bindingCeilingReqPerSec: Math.round(binding),
     bindingCeiling: rateCeiling <= concurrencyCeiling ? 'rate' : 'concurrency',
+    nominalRateCeilingReqPerSec: tenantCount * rps,
     fraction: Number((served / elapsedSec / binding).toFixed(3)),
     duplicates,
     missed,
