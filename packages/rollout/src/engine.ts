@@ -25,7 +25,10 @@ export interface RolloutSummary {
   haltReason?: string | undefined;
   /** One result per target that finished, by target index. Targets never started have none. */
   results: TargetResult[];
-  /** Results of the automatic rollback after a halt. */
+  /**
+   * Results of the automatic rollback after a halt: `rolled-back`, `rollback-failed`, or `unchanged`
+   * for a target this rollout did not change after all.
+   */
   rollbacks: TargetResult[];
   progress: RolloutProgress;
 }

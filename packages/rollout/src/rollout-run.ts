@@ -128,12 +128,13 @@ class Coordinator implements RolloutRun {
     void this.executor.stop();
   }
 
-  /** Rolls back every target this rollout may have released (earlier runs included: the ledger decides). */
+  /** Rolls back every target this rollout may have changed (earlier runs included: the ledger decides). */
   async #rollBack(): Promise<void> {
     this.#setState('rolling-back');
     const touched = this.#tracker
       .results()
-      .filter((r) => r.outcome === 'released' || r.outcome === 'skipped')
+      // `unchanged` too: a crashed attempt of this rollout may have made the change before.
+      .filter((r) => r.outcome === 'released' || r.outcome === 'skipped' || r.outcome === 'unchanged')
       .map((r) => this.#targets.get(r.index) as PlannedTarget);
     await this.executor.run(
       touched.map((t) => this.#job('rollback', t)),

@@ -286,6 +286,34 @@ export function describeRolloutEngineConformance(name: string, makeEngine: MakeR
       expect([...fleet.liveInstructions().values()]).toEqual(plan.targets.map(() => changes.instructions));
     });
 
+    it('rolls back, after a halt, an agent whose crashed attempt it re-checked as unchanged', async () => {
+      const fleet = new TestFleet();
+      const good = fleet.addTenant('good', 'explicit', 2);
+      fleet.addTenant('bad', 'explicit', 1).releaser.failGate = true;
+      const plan = planFor(fleet, { waves: [{ count: 2 }], rollbackOnHalt: true });
+      const [crashed] = good.agents as [string];
+      // An earlier run released the change and died before recording it.
+      await release(good.releaser, crashed, plan.changes ?? {});
+      await fleet.ledger.begin({
+        kind: 'release',
+        provider: good.releaser.provider,
+        agentId: crashed,
+        tenant: 'good',
+        rolloutId: plan.id,
+        versionBefore: fleet.originalVersion.get(`good/${crashed}`),
+        startedAt: new Date().toISOString(),
+      });
+      const summary = await (await engineFor(fleet, 1)).start(plan).done;
+      expect(summary.status).toBe('halted');
+      expect(summary.results.map((r) => r.outcome)).toEqual(['unchanged', 'released', 'failed']);
+      expect(summary.rollbacks.map((r) => r.outcome)).toEqual(['rolled-back', 'rolled-back']);
+      for (const agentId of good.agents) {
+        expect((await good.releaser.getActiveVersion(agentId))?.id).toBe(
+          fleet.originalVersion.get(`good/${agentId}`),
+        );
+      }
+    });
+
     it('rejects a bad plan with a ValidationError before anything runs', async () => {
       const fleet = twoVendors(1);
       const engine = await engineFor(fleet);
