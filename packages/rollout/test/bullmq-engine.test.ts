@@ -1,3 +1,4 @@
+import type { ReleaseLock } from '@agent-release/core';
 import { createBullmqEngine, createRolloutWorker } from '@agent-release/rollout/bullmq';
 import { describeRolloutEngineConformance, TestFleet } from '@agent-release/rollout/testing';
 import { Redis } from 'ioredis';
@@ -5,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { deleteKeys, keysUnder, REDIS, redisForSuites, uniquePrefix } from './support/redis.js';
 
 const redisUp = await redisForSuites(
-  'rollout engine conformance: bullmq, and bullmq engine: what lands in Redis (packages/rollout/test/bullmq-engine.test.ts)',
+  'rollout engine conformance: bullmq; bullmq engine: the release lease, what lands in Redis (packages/rollout/test/bullmq-engine.test.ts)',
 );
 
 if (redisUp) {
@@ -33,6 +34,57 @@ if (redisUp) {
         await deleteKeys(prefix);
       },
     };
+  });
+
+  describe('bullmq engine: the release lease', () => {
+    it('holds the lease it is given around every release, so two rollouts never overlap on one agent', async () => {
+      const prefix = uniquePrefix();
+      const fleet = new TestFleet();
+      fleet.addTenant('acme', 'explicit', 4);
+      const held = new Set<string>();
+      const acquired: string[] = [];
+      const lock: ReleaseLock = {
+        async acquire(key) {
+          const id = `${key.provider}/${key.agentId}`;
+          while (held.has(id)) {
+            await new Promise((resolve) => setTimeout(resolve, 5));
+          }
+          held.add(id);
+          acquired.push(id);
+          return { key, lost: new AbortController().signal, release: async () => void held.delete(id) };
+        },
+      };
+      const workers = await Promise.all(
+        [1, 2].map(() =>
+          createRolloutWorker({
+            connection: REDIS,
+            prefix,
+            resolveReleaser: fleet.resolveReleaser,
+            ledger: fleet.ledger,
+            lock,
+          }),
+        ),
+      );
+      const engine = await createBullmqEngine({ connection: REDIS, prefix });
+      try {
+        const [a, b] = await Promise.all([
+          engine.start({ id: 'lease-a', changes: { instructions: 'a' }, targets: fleet.targets() }).done,
+          engine.start({ id: 'lease-b', changes: { firstMessage: 'b' }, targets: fleet.targets() }).done,
+        ]);
+        expect([a.progress.totals.done, b.progress.totals.done]).toEqual([4, 4]);
+        expect(acquired).toHaveLength(8);
+        expect(held.size).toBe(0);
+        // Both changes are live on every agent: neither release dropped the other's edit.
+        const acme = fleet.tenant('acme');
+        for (const agentId of acme.agents) {
+          expect(acme.releaser.activeConfig(agentId)).toMatchObject({ instructions: 'a', firstMessage: 'b' });
+        }
+      } finally {
+        await engine.close();
+        await Promise.all(workers.map((w) => w.close()));
+        await deleteKeys(prefix);
+      }
+    });
   });
 
   describe('bullmq engine: what lands in Redis', () => {
