@@ -12,6 +12,15 @@ export default defineConfig({
       { find: /^@agent-release\/core\/di$/, replacement: src('./packages/core/src/di/index.ts') },
       { find: /^@agent-release\/core$/, replacement: src('./packages/core/src/index.ts') },
       { find: /^@agent-release\/ledger$/, replacement: src('./packages/ledger/src/index.ts') },
+      {
+        find: /^@agent-release\/rollout\/bullmq$/,
+        replacement: src('./packages/rollout/src/bullmq/index.ts'),
+      },
+      {
+        find: /^@agent-release\/rollout\/testing$/,
+        replacement: src('./packages/rollout/src/testing/index.ts'),
+      },
+      { find: /^@agent-release\/rollout$/, replacement: src('./packages/rollout/src/index.ts') },
       { find: /^@agent-release\/emulator$/, replacement: src('./packages/emulator/src/index.ts') },
       { find: /^@agent-release\/adapter-atoms$/, replacement: src('./packages/adapter-atoms/src/index.ts') },
       {

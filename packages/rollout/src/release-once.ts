@@ -1,0 +1,84 @@
+import {
+  type AgentReleaser,
+  type LedgerEntry,
+  release,
+  rollback,
+  type VersionInfo,
+} from '@agent-release/core';
+import type { JobOutcome, TargetJob, TargetTaskDeps } from './target-task.js';
+
+const DONE = new Set(['released', 'unchanged']);
+
+/**
+ * Releases one target exactly once per rollout. The ledger says what earlier runs did:
+ * - a finished `released`/`unchanged` attempt of this rollout: done, skipped;
+ * - a `running` attempt (one that crashed, or still runs elsewhere: the lease orders this one after
+ *   it) or a `failed` one: where activation is explicit, a crash or failure between publish and
+ *   activate strands a published version, which is made live instead of publishing a second one
+ *   (never one whose check failed). Then the change is released again, which answers `unchanged`
+ *   without a new version when it is already live.
+ */
+export async function releaseOnce(
+  deps: TargetTaskDeps,
+  releaser: AgentReleaser,
+  job: TargetJob,
+  signal: AbortSignal | undefined,
+): Promise<JobOutcome> {
+  const earlier = await deps.ledger.history({
+    agentId: job.agentId,
+    tenant: job.tenant,
+    provider: releaser.provider,
+    rolloutId: job.rolloutId,
+    limit: 50,
+  });
+  const done = earlier.find((e) => e.kind === 'release' && DONE.has(e.outcome));
+  if (done) return { outcome: 'skipped', versionId: done.versionAfter };
+  // The newest attempt, if it crashed (`running`) or failed: it may have left a version published.
+  const latest = earlier.find((e) => e.kind === 'release');
+  const crashed =
+    latest && (latest.outcome === 'running' || latest.outcome === 'failed') ? latest : undefined;
+  const common = {
+    ledger: deps.ledger,
+    lock: deps.lock,
+    tenant: job.tenant,
+    actor: deps.actor ?? `rollout:${job.rolloutId}`,
+    maxWaitMs: job.maxWaitMs,
+    signal,
+  };
+  if (crashed) {
+    const stranded = await strandedVersion(releaser, job, crashed, signal);
+    // rollback() to a named version is core's one way to make an existing version live under the lease.
+    if (stranded) await rollback(releaser, job.agentId, { to: stranded.id }, common);
+  }
+  const result = await release(releaser, job.agentId, job.changes, {
+    ...common,
+    rolloutId: job.rolloutId,
+    label: job.label,
+    description: job.description,
+  });
+  return { outcome: result.status, versionId: result.version?.id };
+}
+
+/**
+ * The version a crashed attempt published but never made live: newer than what was live when it
+ * began, still not live, its check not failed, and carrying the rollout's label (or, without a
+ * label, the only such version). Only while nothing else went live since.
+ */
+async function strandedVersion(
+  releaser: AgentReleaser,
+  job: TargetJob,
+  crashed: LedgerEntry,
+  signal: AbortSignal | undefined,
+): Promise<VersionInfo | undefined> {
+  if (releaser.capabilities.activation !== 'explicit' || !releaser.listVersions || !crashed.versionBefore) {
+    return undefined;
+  }
+  const versions = await releaser.listVersions(job.agentId, { limit: 50, signal });
+  const before = versions.findIndex((v) => v.id === crashed.versionBefore);
+  if (before < 0 || !versions[before]?.isActive) return undefined;
+  const candidates = versions
+    .slice(0, before)
+    .filter((v) => !v.isActive && v.gate?.status !== 'failed')
+    .filter((v) => job.label === undefined || v.label === job.label);
+  return job.label !== undefined || candidates.length === 1 ? candidates[0] : undefined;
+}

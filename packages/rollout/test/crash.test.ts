@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type AtomsEmulator,
+  type LangdockEmulator,
+  startAtomsEmulator,
+  startLangdockEmulator,
+} from '@agent-release/emulator';
+import type { RolloutPlan } from '@agent-release/rollout';
+import { createBullmqEngine } from '@agent-release/rollout/bullmq';
+import { afterAll, describe, expect, it } from 'vitest';
+import { deleteKeys, REDIS, redisForSuites, uniquePrefix } from './support/redis.js';
+import { openSharedLedger } from './support/shared-ledger.js';
+import { spawnWorker, stopWorker } from './support/spawn-worker.js';
+import type { WorkerProcessConfig } from './support/worker-process.js';
+
+const redisUp = await redisForSuites(
+  'rollout crash test with worker processes (packages/rollout/test/crash.test.ts)',
+);
+
+const AGENTS_PER_TENANT = 8;
+
+describe.skipIf(!redisUp)('rollout crash test: kill -9 of a worker process mid-rollout', () => {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+  });
+
+  it('a re-run completes with 0 duplicate versions and 0 agents missed (emulator state and ledger)', async () => {
+    const keyOf = (tenant: string) => `sk_test_${tenant}_${randomUUID().slice(0, 8)}`;
+    const tenantIds = { atoms: ['atoms-1', 'atoms-2'], langdock: ['langdock-1', 'langdock-2'] };
+    const keys = Object.fromEntries([...tenantIds.atoms, ...tenantIds.langdock].map((t) => [t, keyOf(t)]));
+    const atoms: AtomsEmulator = await startAtomsEmulator({
+      apiKeys: tenantIds.atoms.map((t) => keys[t] as string),
+      securityCheck: { durationMs: 300 },
+      latencyMs: 5,
+    });
+    cleanups.push(() => atoms.close());
+    const langdock: LangdockEmulator = await startLangdockEmulator({
+      apiKeys: tenantIds.langdock.map((t) => keys[t] as string),
+      latencyMs: 5,
+    });
+    cleanups.push(() => langdock.close());
+
+    const targets: RolloutPlan['targets'] = [];
+    const tenants: WorkerProcessConfig['tenants'] = {};
+    for (const tenant of tenantIds.atoms) {
+      tenants[tenant] = { provider: 'atoms', baseUrl: atoms.baseUrl, apiKey: keys[tenant] as string };
+      for (let i = 0; i < AGENTS_PER_TENANT; i++) {
+        targets.push({
+          tenant,
+          agentId: atoms.state.createAgent({ name: `${tenant}-${i}`, prompt: 'original' }),
+        });
+      }
+    }
+    for (const tenant of tenantIds.langdock) {
+      tenants[tenant] = { provider: 'langdock', baseUrl: langdock.baseUrl, apiKey: keys[tenant] as string };
+      for (let i = 0; i < AGENTS_PER_TENANT; i++) {
+        targets.push({
+          tenant,
+          agentId: langdock.state.createAgent({
+            name: `${tenant}-${i}`,
+            instruction: 'original',
+            publish: true,
+          }),
+        });
+      }
+    }
+
+    const prefix = uniquePrefix();
+    cleanups.push(() => deleteKeys(prefix));
+    const config: WorkerProcessConfig = {
+      prefix,
+      ledgerName: `${prefix}:shared`,
+      concurrency: 4,
+      lockDurationMs: 1500,
+      tenants,
+    };
+    // One worker first, so that whatever is in flight when it dies is its own.
+    const doomed = await spawnWorker(config);
+    cleanups.push(() => stopWorker(doomed));
+    const engine = await createBullmqEngine({ connection: REDIS, prefix, sweepIntervalMs: 500 });
+    cleanups.push(() => engine.close());
+    const ledger = openSharedLedger(config.ledgerName);
+    cleanups.push(() => ledger.close());
+
+    const instructions = `rolled out ${prefix}`;
+    const plan: RolloutPlan = {
+      id: `crash-${prefix}`,
+      changes: { instructions },
+      targets,
+      failureBudget: { maxFailures: targets.length },
+    };
+    const first = engine.start(plan);
+    // Kill it -9 the moment an Atoms version is published but not yet live (its security check
+    // runs): the worst place, where a blind re-release would publish a second version.
+    const atomsAgents = targets.filter((t) => t.tenant.startsWith('atoms')).map((t) => t.agentId);
+    const strandedAtKill = await new Promise<string[]>((resolve) => {
+      const poll = setInterval(() => {
+        const stranded = atomsAgents.filter((a) => {
+          const newest = atoms.state.versions(a)[0];
+          return newest !== undefined && newest._id !== atoms.state.activeVersionId(a);
+        });
+        if (stranded.length === 0) return;
+        clearInterval(poll);
+        doomed.child.kill('SIGKILL');
+        resolve(stranded);
+      }, 2);
+    });
+    expect(strandedAtKill.length).toBeGreaterThanOrEqual(1);
+    const survivor = await spawnWorker(config);
+    cleanups.push(() => stopWorker(survivor));
+    const interrupted = await first.done;
+    expect(doomed.child.signalCode).toBe('SIGKILL');
+
+    const rerun = await engine.start(plan).done;
+    expect(rerun.status).toBe('completed');
+    expect(rerun.progress.totals).toMatchObject({ total: targets.length, failed: 0, remaining: 0 });
+
+    // Emulator state: every agent carries the change live, in exactly one new version.
+    const duplicates: string[] = [];
+    const missed: string[] = [];
+    for (const { tenant, agentId } of targets) {
+      if (tenant.startsWith('atoms')) {
+        const withChange = atoms.state
+          .versions(agentId)
+          .filter((v) => v.config.singlePromptConfig?.prompt === instructions);
+        if (withChange.length > 1) duplicates.push(agentId);
+        if (atoms.state.activeVersion(agentId)?.config.singlePromptConfig?.prompt !== instructions)
+          missed.push(agentId);
+      } else {
+        const withChange = langdock.state
+          .versions(agentId)
+          .filter((v) => v.config.instruction === instructions);
+        if (withChange.length > 1) duplicates.push(agentId);
+        if (langdock.state.activeVersion(agentId)?.config.instruction !== instructions) missed.push(agentId);
+      }
+    }
+    expect({ duplicates, missed }).toEqual({ duplicates: [], missed: [] });
+
+    // Ledger: every agent has a finished attempt of this rollout; the kill left attempts `running`.
+    let running = 0;
+    for (const { tenant, agentId } of targets) {
+      const entries = await ledger.history({ agentId, tenant, rolloutId: plan.id });
+      expect(entries.some((e) => e.outcome === 'released' || e.outcome === 'unchanged')).toBe(true);
+      running += entries.filter((e) => e.outcome === 'running').length;
+    }
+    expect(running).toBeGreaterThanOrEqual(1);
+    // What the first run could not finish, the re-run did; what it finished, the re-run skipped.
+    const finishedFirst = interrupted.results.filter(
+      (r) => r.outcome === 'released' || r.outcome === 'unchanged',
+    );
+    expect(rerun.progress.totals.skipped).toBeGreaterThanOrEqual(finishedFirst.length);
+  }, 240_000);
+});
