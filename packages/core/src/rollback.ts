@@ -46,6 +46,8 @@ export interface RollbackOptions {
   actor?: string | undefined;
   /** The tenant, for the ledger. */
   tenant?: string | undefined;
+  /** Groups the attempt with the other attempts of one fleet rollout, for the ledger. */
+  rolloutId?: string | undefined;
   /** Upper bound on waiting for a publish gate. */
   maxWaitMs?: number | undefined;
   signal?: AbortSignal | undefined;
@@ -105,6 +107,7 @@ export async function rollback(
     agentId,
     tenant: options.tenant,
     actor: options.actor,
+    rolloutId: options.rolloutId,
   });
   emit({ type: 'rollback-start', provider, agentId, at: started });
   let outcome: Omit<RollbackResult, 'steps' | 'durationMs'> | undefined;

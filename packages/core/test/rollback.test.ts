@@ -23,7 +23,12 @@ describe('rollback()', () => {
       await release(r, agentId, { instructions: 'two', model: 'm2' }, { ledger, actor: 'bob' });
       expect(r.activeConfig(agentId)).toMatchObject({ instructions: 'two', model: 'm2' });
 
-      const result = await rollback(r, agentId, { to: 'previous' }, { ledger, actor: 'carol' });
+      const result = await rollback(
+        r,
+        agentId,
+        { to: 'previous' },
+        { ledger, actor: 'carol', rolloutId: 'ro-1' },
+      );
 
       expect(result.status).toBe('rolled-back');
       expect(r.activeConfig(agentId)).toMatchObject({ instructions: 'one', model: 'm0' });
@@ -40,6 +45,7 @@ describe('rollback()', () => {
         snapshotAfter: { instructions: 'two', model: 'm2' },
       });
       expect(history[0]?.versionAfter).toBe(result.version?.id);
+      expect(history[0]?.rolloutId).toBe('ro-1');
     });
   });
 
