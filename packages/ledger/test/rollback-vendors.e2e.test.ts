@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLangdockReleaser } from '@agent-release/adapter-langdock';
+import { type AgentReleaser, release, rollback } from '@agent-release/core';
+import { startLangdockEmulator } from '@agent-release/emulator';
+import { createSqliteLedger } from '@agent-release/ledger';
+import { afterEach, describe, expect, it } from 'vitest';
+
+// The "done when": release, release again, roll back to previous → the first
+// configuration is live again (read from the emulator's state), and the SQLite ledger lists all
+// three attempts with their snapshots.
+
+interface VendorUnderTest {
+  releaser: AgentReleaser;
+  agentId: string;
+  /** The live prompt, read from the emulator's state (not through the adapter). */
+  livePrompt(): string | undefined;
+  close(): Promise<void>;
+}
+
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function ledgerFile() {
+  const dir = mkdtempSync(join(tmpdir(), 'rollback-e2e-'));
+  const ledger = await createSqliteLedger({ path: join(dir, 'ledger.db') });
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  cleanups.push(() => ledger.close());
+  return ledger;
+}
+
+const vendors: Record<string, () => Promise<VendorUnderTest>> = {
+  langdock: async () => {
+    const emulator = await startLangdockEmulator();
+    const agentId = emulator.state.createAgent({ name: 'Rollback', instruction: 'Original.', publish: true });
+    return {
+      releaser: createLangdockReleaser({ apiKey: emulator.apiKey, baseUrl: emulator.baseUrl }),
+      agentId,
+      livePrompt: () => emulator.state.activeVersion(agentId)?.config.instruction ?? undefined,
+      close: () => emulator.close(),
+    };
+  },
+};
+
+describe.each(Object.keys(vendors))('rollback on %s against its emulator, recorded in SQLite', (name) => {
+  it('release, release, rollback to previous: the first configuration is live and the history has all three', async () => {
+    const vendor = await vendors[name]!();
+    cleanups.push(() => vendor.close());
+    const ledger = await ledgerFile();
+    const { releaser, agentId } = vendor;
+
+    const first = await release(
+      releaser,
+      agentId,
+      { instructions: 'First release.' },
+      { ledger, actor: 'alice' },
+    );
+    const second = await release(
+      releaser,
+      agentId,
+      { instructions: 'Second release.' },
+      { ledger, actor: 'bob' },
+    );
+    expect([first.status, second.status]).toEqual(['released', 'released']);
+    expect(vendor.livePrompt()).toBe('Second release.');
+
+    const back = await rollback(releaser, agentId, { to: 'previous' }, { ledger, actor: 'carol' });
+
+    expect(back.status).toBe('rolled-back');
+    expect(vendor.livePrompt()).toBe('First release.');
+    const history = await ledger.history({ agentId });
+    expect(history.map((e) => [e.kind, e.outcome, e.actor])).toEqual([
+      ['rollback', 'rolled-back', 'carol'],
+      ['release', 'released', 'bob'],
+      ['release', 'released', 'alice'],
+    ]);
+    expect(history[2]).toMatchObject({
+      snapshotBefore: { instructions: 'Original.' },
+      snapshotAfter: { instructions: 'First release.' },
+    });
+    expect(history[1]).toMatchObject({
+      snapshotBefore: { instructions: 'First release.' },
+      snapshotAfter: { instructions: 'Second release.' },
+    });
+    expect(history[0]).toMatchObject({ snapshotAfter: { instructions: 'First release.' } });
+  });
+});
