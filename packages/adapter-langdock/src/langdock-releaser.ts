@@ -1,5 +1,4 @@
 import {
-  AbortedError,
   type ActivateOptions,
   type AgentChanges,
   type AgentReleaser,
@@ -11,7 +10,6 @@ import {
   type HttpClient,
   isAgentReleaseError,
   type Logger,
-  ProviderUnavailableError,
   type PublishOptions,
   type PublishOutcome,
   parseInput,
@@ -40,6 +38,7 @@ import {
   foreignDraftFields,
   restoreFields,
 } from './langdock-draft-diff.js';
+import { mayHaveWritten, restoreOf, wroteNothing } from './langdock-draft-ref.js';
 import { LANGDOCK_DRAFT_ID, LANGDOCK_LIVE_VERSION_ID, langdockAgentIdSchema } from './langdock-ids.js';
 import { toLangdockUpdate, toPublishDescription, toPublishedVersion } from './langdock-mapping.js';
 import { foreignDraftEditsSchema, type LangdockForeignDraftEdits } from './langdock-options.js';
@@ -151,11 +150,12 @@ export class LangdockReleaser implements AgentReleaser {
         LANGDOCK_PROVIDER,
       ) ?? this.#foreignDraftEdits;
     throwIfAborted(opts.signal, `${LANGDOCK_PROVIDER} editDraft`);
-    const ref = (updatedFields: string[]): DraftRef => ({
+    // `restore`: the live values of the written fields, for `discardDraft`.
+    const ref = (updatedFields: string[], restore?: Record<string, unknown>): DraftRef => ({
       provider: LANGDOCK_PROVIDER,
       agentId,
       draftId: LANGDOCK_DRAFT_ID,
-      meta: { updatedFields },
+      meta: restore ? { updatedFields, restore } : { updatedFields },
     });
     if (Object.keys(fields).length === 0) return ref([]);
 
@@ -173,7 +173,7 @@ export class LangdockReleaser implements AgentReleaser {
       if (mayHaveWritten(error)) await this.#putBack(agentId, restoreFields(live, written).fields);
       throw error;
     }
-    if (mode === 'include') return ref(written);
+    if (mode === 'include') return ref(written, restoreFields(live, written).fields);
     const draft = draftFromUpdateAnswer(answer, fields);
     const foreign = draft === undefined ? undefined : foreignDraftFields(live, draft, written);
     if (foreign === undefined || foreign.length > 0) {
@@ -183,7 +183,16 @@ export class LangdockReleaser implements AgentReleaser {
       const restoreError = await this.#putBack(agentId, restore.fields);
       throw draftConflictError({ agentId, foreign, restore, restoreError });
     }
-    return ref(written);
+    return ref(written, restoreFields(live, written).fields);
+  }
+
+  /**
+   * Puts the fields this draft's `editDraft` wrote back to the values that were live, so a release
+   * that stopped before publishing leaves nothing in the shared draft. Never throws.
+   */
+  async discardDraft(draft: DraftRef): Promise<void> {
+    const agentId = this.#draftRef(draft);
+    await this.#putBack(agentId, restoreOf(draft));
   }
 
   /**
@@ -386,19 +395,6 @@ export class LangdockReleaser implements AgentReleaser {
     this.#draftId(draft.draftId, 'draft.draftId');
     return parseInput(langdockAgentIdSchema, draft.agentId, 'draft.agentId', LANGDOCK_PROVIDER);
   }
-}
-
-/** Whether a failed update may still have changed the draft (answer lost, or abandoned in flight). */
-function mayHaveWritten(error: unknown): boolean {
-  return (
-    (error instanceof ProviderUnavailableError && error.mayHaveTakenEffect) || error instanceof AbortedError
-  );
-}
-
-/** A ref from an `editDraft` that found every requested value live and wrote nothing. */
-function wroteNothing(draft: DraftRef): boolean {
-  const updated = draft.meta?.updatedFields;
-  return Array.isArray(updated) && updated.length === 0;
 }
 
 function liveVersion(agentId: string): VersionInfo {

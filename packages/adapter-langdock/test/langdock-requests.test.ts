@@ -59,7 +59,7 @@ describe('editDraft → GET /agent/v1/get, then PATCH /agent/v1/update', () => {
       provider: 'langdock',
       agentId: AGENT,
       draftId: 'draft',
-      meta: { updatedFields: ['instruction', 'model'] },
+      meta: { updatedFields: ['instruction', 'model'], restore: { instruction: 'v1', model: 'gpt-4o' } },
     });
     scope.done();
   });

@@ -111,4 +111,29 @@ describe('shared draft (emulator)', () => {
       name: 'Renamed in the UI',
     });
   });
+
+  it('a release aborted after its update takes the written fields back out of the shared draft', async () => {
+    const { emu, releaser, agentId, log } = await setup();
+    const controller = new AbortController();
+    const error = await release(
+      releaser,
+      agentId,
+      { instructions: 'v2' },
+      {
+        signal: controller.signal,
+        observer: (e) => {
+          if (e.type === 'step-end' && e.step.name === 'edit-draft') controller.abort();
+        },
+      },
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ABORTED' });
+    expect(log()).toEqual([
+      'GET /agent/v1/get 200',
+      'PATCH /agent/v1/update 200',
+      'PATCH /agent/v1/update 200',
+    ]);
+    // Nothing of the aborted release waits in the draft for someone else's publish.
+    expect(emu.state.draft(agentId)?.instruction).toBe('v1');
+    expect(emu.state.versions(agentId)).toHaveLength(1);
+  });
 });

@@ -168,6 +168,13 @@ export interface AgentReleaser {
   /** The live version, or `null` when the agent has none. */
   getActiveVersion(agentId: string, opts?: GetActiveVersionOptions): Promise<VersionInfo | null>;
   /**
+   * Takes this draft's edits back out, when the release that made them stops before publishing
+   * (abort, lost lease, deadline). Best effort: where a draft is shared (one per agent or branch),
+   * an edit left behind would ship with someone else's next publish. Not cut by any signal of the
+   * release; the request timeout bounds it.
+   */
+  discardDraft?(draft: DraftRef): Promise<void>;
+  /**
    * Published versions, newest first, with their publish gate state. Present exactly when
    * `capabilities.versionHistory` is true.
    */

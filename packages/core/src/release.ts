@@ -10,13 +10,19 @@ import { snapshotOfChanges, touchedSnapshot } from './config-snapshot.js';
 import { AbortedError, ConflictError, isAgentReleaseError } from './errors.js';
 import type { ReleaseLedger } from './ledger.js';
 import { LedgerRecorder } from './ledger-recorder.js';
-import type { AgentReleaser, GateProgress, VersionInfo } from './port.js';
+import type { AgentReleaser, DraftRef, GateProgress, VersionInfo } from './port.js';
 import { holdReleaseLease, validateLockOption } from './release-lease.js';
 import type { ReleaseLock } from './release-lock.js';
 import { type StepEvent, type StepRecord, StepRunner, safeEmitter } from './step-runner.js';
 
 /** The steps of a release, in order. */
-export type ReleaseStepName = 'validate' | 'edit-draft' | 'publish' | 'activate' | 'confirm';
+export type ReleaseStepName =
+  | 'validate'
+  | 'edit-draft'
+  | 'publish'
+  | 'activate'
+  | 'confirm'
+  | 'discard-draft';
 
 /** What happened in one step. */
 export type ReleaseStep = StepRecord<ReleaseStepName>;
@@ -154,21 +160,31 @@ export async function release(
       );
       const onGateProgress = (progress: GateProgress) =>
         emit({ type: 'gate-progress', provider, agentId, progress });
-      const outcome = await runner.run(
-        'publish',
-        () =>
-          releaser.publish(draft, {
-            label: options.label,
-            description: options.description,
-            signal,
-            maxWaitMs: options.maxWaitMs,
-            onGateProgress,
-          }),
-        (o) =>
-          o.status === 'unchanged'
-            ? `unchanged (${o.reason ?? 'no-changes'})`
-            : `published ${describeVersion(o.version)}${o.version.isActive ? ' (live)' : ' (not yet live)'}`,
-      );
+      let publishStarted = false;
+      const outcome = await runner
+        .run(
+          'publish',
+          () => {
+            publishStarted = true;
+            return releaser.publish(draft, {
+              label: options.label,
+              description: options.description,
+              signal,
+              maxWaitMs: options.maxWaitMs,
+              onGateProgress,
+            });
+          },
+          (o) =>
+            o.status === 'unchanged'
+              ? `unchanged (${o.reason ?? 'no-changes'})`
+              : `published ${describeVersion(o.version)}${o.version.isActive ? ' (live)' : ' (not yet live)'}`,
+        )
+        .catch(async (error: unknown) => {
+          // Stopped before publish even started (abort, lost lease): take our edits back out of
+          // the draft, so a shared draft does not keep edits of a release that says it failed.
+          if (!publishStarted) await discardDraft(releaser, draft, runner);
+          throw error;
+        });
       if (outcome.status === 'unchanged') {
         runner.skip('activate', 'nothing new to activate');
         runner.skip('confirm', 'nothing new to confirm');
@@ -240,6 +256,28 @@ export async function release(
     emit({ type: 'release-error', provider, agentId, error: surfaced, steps });
     throw surfaced;
   }
+}
+
+async function discardDraft(
+  releaser: AgentReleaser,
+  draft: DraftRef,
+  runner: StepRunner<ReleaseStepName>,
+): Promise<void> {
+  if (!releaser.discardDraft) return;
+  // Runs after an abort or a lost lease on purpose: it undoes, it does not go on.
+  const guard = runner.guard;
+  runner.guard = undefined;
+  await runner
+    .run(
+      'discard-draft',
+      () => releaser.discardDraft?.(draft),
+      () => `edits in draft ${draft.draftId} taken back`,
+      {
+        ignoreAbort: true,
+      },
+    )
+    .catch(() => undefined);
+  runner.guard = guard;
 }
 
 function validateRelease(

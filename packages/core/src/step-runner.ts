@@ -40,12 +40,17 @@ export class StepRunner<Name extends string> {
   guard: ((step: Name) => void) | undefined;
 
   /** Runs `run` as step `name`; a throw is recorded as a failed step and rethrown. */
-  async run<T>(name: Name, run: () => Promise<T> | T, describe: (value: T) => string): Promise<T> {
+  async run<T>(
+    name: Name,
+    run: () => Promise<T> | T,
+    describe: (value: T) => string,
+    options: { ignoreAbort?: boolean } = {},
+  ): Promise<T> {
     const { provider, agentId, clock, emit } = this.context;
     const startedAt = clock.now();
     emit({ type: 'step-start', provider, agentId, step: name, at: startedAt });
     try {
-      throwIfAborted(this.context.signal, this.context.what);
+      if (!options.ignoreAbort) throwIfAborted(this.context.signal, this.context.what);
       this.guard?.(name);
       const value = await run();
       this.#end({

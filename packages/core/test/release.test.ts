@@ -207,4 +207,25 @@ describe('release()', () => {
     expect(result.durationMs).toBe(0);
     expect(result.steps.every((s) => s.startedAt === clock.now())).toBe(true);
   });
+
+  it('takes its edits back out of the draft when it stops before publishing', async () => {
+    const r = new InMemoryReleaser();
+    const agentId = r.createAgent({ instructions: 'old' });
+    const controller = new AbortController();
+    const error = await release(
+      r,
+      agentId,
+      { instructions: 'new' },
+      {
+        signal: controller.signal,
+        observer: (e) => {
+          if (e.type === 'step-end' && e.step.name === 'edit-draft') controller.abort();
+        },
+      },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortedError);
+    expect(r.draftIds(agentId)).toEqual([]);
+    expect(r.versionIds(agentId)).toHaveLength(1);
+    expect(r.activeConfig(agentId)?.instructions).toBe('old');
+  });
 });

@@ -189,6 +189,17 @@ export class InMemoryReleaser implements AgentReleaser {
     return version ? this.#info(agentId, version) : null;
   }
 
+  /** Drops the draft, as a vendor's discard would. */
+  async discardDraft(draft: DraftRef): Promise<void> {
+    this.requestCount++;
+    this.#agent(draft.agentId).drafts.delete(draft.draftId);
+  }
+
+  /** Open drafts of an agent. */
+  draftIds(agentId: string): string[] {
+    return [...this.#agent(agentId).drafts.keys()];
+  }
+
   /** Versions newest first (explicit activation only, like a vendor with version history). */
   async listVersions(agentId: string, opts: ListVersionsOptions = {}): Promise<VersionInfo[]> {
     throwIfAborted(opts.signal);
