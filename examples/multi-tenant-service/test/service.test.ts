@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
 import type { Logger } from '@agent-release/core';
 import {
@@ -18,6 +21,7 @@ let langdock: LangdockEmulator;
 let app: FastifyInstance;
 const logLines: string[] = [];
 const WRONG_KEY = 'sk_SENTINEL_wrong_tenant_key_0042';
+const ledgerDir = mkdtempSync(join(tmpdir(), 'service-test-'));
 
 beforeAll(async () => {
   atoms = await startAtomsEmulator({ securityCheck: { durationMs: 150 } });
@@ -49,7 +53,10 @@ beforeAll(async () => {
     warn: (m, f) => logLines.push(`${m} ${inspect(f)}`),
     error: (m, f) => logLines.push(`${m} ${inspect(f)}`),
   };
-  app = buildApp(buildContainer({ directory, logger }));
+  // The container opens (and on close, closes) the SQLite ledger itself, as main.ts does.
+  app = buildApp(
+    await buildContainer({ directory, logger, ledger: { sqlitePath: join(ledgerDir, 'releases.db') } }),
+  );
   await app.ready();
 });
 
@@ -57,6 +64,7 @@ afterAll(async () => {
   await app?.close();
   await atoms?.close();
   await langdock?.close();
+  rmSync(ledgerDir, { recursive: true, force: true });
 });
 
 beforeEach(() => {
