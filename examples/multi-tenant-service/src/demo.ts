@@ -4,7 +4,8 @@
  * Starts the Atoms and Langdock emulators (or uses the real vendors when their keys are in the
  * environment), starts the service on a free port with a SQLite ledger in a temp directory, and
  * tells the story: release, release again (unchanged), the other vendor, an invalid change; then,
- * per vendor, a second release rolled back to the first and the agent's history from the ledger.
+ * per vendor, a second release rolled back to the first and the agent's history from the ledger
+ * (on the emulators also tenant C, an Atoms agent on the v2 branch model).
  * Exits non-zero if any step did not turn out as the story says, so CI can run it as a test.
  *
  *   DEMO_SECURITY_CHECK_MS   emulated Atoms security check (default 3000)
@@ -31,6 +32,8 @@ import { tenantDirectoryFrom } from './tenants-config.js';
 
 const securityCheckMs = Number(process.env.DEMO_SECURITY_CHECK_MS ?? 3000);
 const closers: Array<() => Promise<unknown>> = [];
+/** The Atoms emulator, when tenant A runs on it; tenant C's agent lives there too. */
+let atomsEmulator: AtomsEmulator | undefined;
 
 async function atomsTenant(): Promise<DemoTenant> {
   const { ATOMS_API_KEY, ATOMS_AGENT_ID, ATOMS_BASE_URL } = process.env;
@@ -47,6 +50,7 @@ async function atomsTenant(): Promise<DemoTenant> {
     };
   }
   const atoms: AtomsEmulator = await startAtomsEmulator({ securityCheck: { durationMs: securityCheckMs } });
+  atomsEmulator = atoms;
   closers.push(() => atoms.close());
   const agentId = atoms.state.createAgent({
     name: 'Acme support line',
@@ -63,6 +67,33 @@ async function atomsTenant(): Promise<DemoTenant> {
     real: false,
     requests: () => atoms.requests.length,
     livePrompt: () => atoms.state.activeVersion(agentId)?.config.singlePromptConfig?.prompt,
+  };
+}
+
+/** Tenant C: an Atoms agent already on the v2 branch model (emulator only). */
+function atomsV2Tenant(): DemoTenant | undefined {
+  const atoms = atomsEmulator;
+  if (!atoms) return undefined;
+  const agentId = atoms.state.createAgent({
+    name: 'Initech booking line',
+    prompt: 'You book Initech meeting rooms.',
+    tools: [{ type: 'end_call', name: 'end_call', description: 'End the call when the booking is done' }],
+  });
+  atoms.state.migrateToV2(agentId);
+  const head = () => atoms.state.revisions(agentId, atoms.state.liveBranchId(agentId) ?? '')[0]?.config;
+  return {
+    id: 'tenant-c',
+    provider: 'atoms',
+    agentId,
+    apiKey: atoms.apiKey,
+    baseUrl: atoms.baseUrl,
+    real: false,
+    requests: () => atoms.requests.length,
+    // v2 releases write the prompt to globalPrompt; the migrated v1 config keeps it in singlePromptConfig.
+    livePrompt: () => {
+      const config = head();
+      return (config?.globalPrompt as string | undefined) || config?.singlePromptConfig?.prompt;
+    },
   };
 }
 
@@ -103,8 +134,10 @@ async function langdockTenant(): Promise<DemoTenant> {
 }
 
 async function main(): Promise<number> {
-  const tenants = [await atomsTenant(), await langdockTenant()] as const;
-  const [a, b] = tenants;
+  const a = await atomsTenant();
+  const b = await langdockTenant();
+  const c = atomsV2Tenant();
+  const tenants = c ? [a, b, c] : [a, b];
   const directory = tenantDirectoryFrom({
     tenants: Object.fromEntries(
       tenants.map((t) => [
@@ -158,11 +191,12 @@ async function main(): Promise<number> {
     expect: Parameters<DemoScenarios['post']>[4],
   ) => scenarios.post(tenant, 'releases', title, body, expect, 'demo-release-bot');
 
+  const stamp = new Date().toISOString();
   const atomsChange = {
-    instructions: `You are the Acme support agent. Answer briefly and warmly. (demo ${new Date().toISOString()})`,
+    instructions: `You are the Acme support agent. Answer briefly and warmly. (demo ${stamp})`,
   };
   const langdockChange = {
-    instructions: `You help Globex analysts find and cite primary sources. (demo ${new Date().toISOString()})`,
+    instructions: `You help Globex analysts find and cite primary sources. (demo ${stamp})`,
   };
 
   await scenario(
@@ -198,6 +232,20 @@ async function main(): Promise<number> {
 
   await rollbackChapter(scenarios, ledger, a, atomsChange.instructions);
   await rollbackChapter(scenarios, ledger, b, langdockChange.instructions);
+  if (c) {
+    const v2Change = {
+      instructions: `You book Initech meeting rooms; confirm the time twice. (demo ${stamp})`,
+    };
+    line();
+    line(bold('Atoms v2') + dim(' — tenant C’s agent is on the branch model: restore makes a new head'));
+    await scenario(
+      c,
+      'release a prompt change (v2 branch model)',
+      { changes: v2Change },
+      (s, j) => s === 201 && j.status === 'released' && j.version?.isActive === true,
+    );
+    await rollbackChapter(scenarios, ledger, c, v2Change.instructions);
+  }
 
   line();
   line(bold('Live versions now'));
