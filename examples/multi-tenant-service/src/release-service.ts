@@ -1,11 +1,11 @@
 import {
   type AgentChanges,
   type Logger,
+  type ReleaseEvent,
   type ReleaseLedger,
   type ReleaseLock,
-  type ReleaseObserver,
   type ReleaseResult,
-  type RollbackObserver,
+  type RollbackEvent,
   type RollbackResult,
   release,
   rollback,
@@ -98,7 +98,7 @@ export class ReleaseService {
         lock: this.lock,
         tenant: tenantId,
         actor,
-        observer: this.observe(tenantId, agentId, 'rollback') as RollbackObserver,
+        observer: this.observe(tenantId, agentId, 'rollback'),
       },
     );
     this.logger.info('rollback finished', {
@@ -136,7 +136,7 @@ export class ReleaseService {
    */
   private observe(tenantId: string, agentId: string, operation: 'release' | 'rollback') {
     const observer = this.observers({ tenantId, agentId, operation });
-    return ((event: Parameters<ReleaseObserver>[0] | Parameters<RollbackObserver>[0]) => {
+    return (event: ReleaseEvent | RollbackEvent): void => {
       if (event.type === 'step-end') {
         this.logger.info(`${operation} step`, {
           tenantId,
@@ -157,6 +157,6 @@ export class ReleaseService {
         });
       }
       observer?.(event);
-    }) as ReleaseObserver;
+    };
   }
 }

@@ -292,6 +292,27 @@ describe('GET /tenants/:tenantId/agents/:agentId/active', () => {
   });
 });
 
+describe('POST /tenants/:tenantId/agents/:agentId/rollbacks', () => {
+  it('rolls a Langdock release back, logging each step with the actor', async () => {
+    const agentId = newLangdockAgent();
+    const payload = { changes: { instructions: 'to be rolled back' } };
+    expect(
+      (await app.inject({ method: 'POST', url: releaseUrl('globex', agentId), payload })).statusCode,
+    ).toBe(201);
+    const res = await app.inject({
+      method: 'POST',
+      url: `/tenants/globex/agents/${agentId}/rollbacks`,
+      headers: { 'x-actor': 'ops-bot' },
+      payload: { to: 'previous' },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(langdock.state.activeVersion(agentId)?.config.instruction).toBe('old');
+    const text = logLines.join('\n');
+    expect(text).toContain('rollback step');
+    expect(text).toMatch(/rollback finished .*ops-bot/s);
+  });
+});
+
 describe('logs', () => {
   it('contain one line per release step and never an API key', () => {
     const text = logLines.join('\n');
