@@ -1,4 +1,4 @@
-import type { ReleaseEvent, ReleaseObserver } from '@agent-release/core';
+import type { ServiceObserver } from './service-tokens.js';
 
 /** Terminal output for the demo: colours only on a TTY, one line per event as it happens. */
 const tty = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
@@ -17,16 +17,17 @@ export function line(text = ''): void {
 }
 
 /**
- * A release observer that prints each step when it ends, and the publish gate's progress
- * (security check pending … passed) while activation waits, each with the elapsed time.
+ * A release or rollback observer that prints each step when it ends, and the publish gate's
+ * progress (security check pending … passed) while activation waits, each with the elapsed time.
  */
-export function progressPrinter(indent = '   '): ReleaseObserver {
+export function progressPrinter(indent = '   '): ServiceObserver {
   let start = 0;
   let lastGate: string | undefined;
   const at = (ms: number) => dim(`+${seconds(ms - start)}`.padStart(7));
-  return (event: ReleaseEvent) => {
+  return (event) => {
     switch (event.type) {
       case 'release-start':
+      case 'rollback-start':
         start = event.at;
         lastGate = undefined;
         return;
@@ -34,7 +35,7 @@ export function progressPrinter(indent = '   '): ReleaseObserver {
         const { step } = event;
         const mark = step.status === 'ok' ? green('✓') : step.status === 'skipped' ? dim('–') : red('✗');
         line(
-          `${indent}${at(step.startedAt + step.durationMs)} ${step.name.padEnd(10)} ${mark} ${step.detail ?? ''}`,
+          `${indent}${at(step.startedAt + step.durationMs)} ${step.name.padEnd(14)} ${mark} ${step.detail ?? ''}`,
         );
         return;
       }
@@ -46,7 +47,7 @@ export function progressPrinter(indent = '   '): ReleaseObserver {
         lastGate = state;
         const paintState = progress.status === 'passed' ? green : progress.status === 'failed' ? red : yellow;
         line(
-          `${indent}${at(Date.now())} ${'gate'.padEnd(10)} ${paintState('●')} security check ${state}${progress.status === 'pending' ? ' …' : ''} ${dim(`(poll ${progress.attempt})`)}`,
+          `${indent}${at(Date.now())} ${'gate'.padEnd(14)} ${paintState('●')} security check ${state}${progress.status === 'pending' ? ' …' : ''} ${dim(`(poll ${progress.attempt})`)}`,
         );
         return;
       }

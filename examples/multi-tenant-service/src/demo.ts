@@ -2,60 +2,40 @@
  * The demo: one multi-tenant service, two tenants on two vendors, over real HTTP.
  *
  * Starts the Atoms and Langdock emulators (or uses the real vendors when their keys are in the
- * environment), starts the service on a free port, and tells the story: release, release again
- * (unchanged), the other vendor, an invalid change. Exits non-zero if any step did not turn out
- * as the story says, so CI can run it as a test.
+ * environment), starts the service on a free port with a SQLite ledger in a temp directory, and
+ * tells the story: release, release again (unchanged), the other vendor, an invalid change; then,
+ * per vendor, a second release rolled back to the first and the agent's history from the ledger
+ * (on the emulators also tenant C, an Atoms agent on the v2 branch model).
+ * Exits non-zero if any step did not turn out as the story says, so CI can run it as a test.
  *
  *   DEMO_SECURITY_CHECK_MS   emulated Atoms security check (default 3000)
  *   ATOMS_API_KEY, ATOMS_AGENT_ID, [ATOMS_BASE_URL]           use the real Atoms API for tenant A
  *   LANGDOCK_API_KEY, LANGDOCK_AGENT_ID, [LANGDOCK_BASE_URL]  use the real Langdock API for tenant B
  */
-import type { ReleaseResult } from '@agent-release/core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   type AtomsEmulator,
   type LangdockEmulator,
   startAtomsEmulator,
   startLangdockEmulator,
 } from '@agent-release/emulator';
+import { createSqliteLedger } from '@agent-release/ledger';
 import { buildApp } from './app.js';
 import { buildContainer } from './container.js';
-import { bold, cyan, dim, green, line, progressPrinter, red, seconds } from './demo-screen.js';
-import type { Problem } from './problem.js';
+import { rollbackChapter } from './demo-rollback.js';
+import { DemoScenarios, type DemoTenant } from './demo-scenarios.js';
+import { bold, cyan, dim, line, progressPrinter, red, seconds } from './demo-screen.js';
 import type { ReleaseContext } from './service-tokens.js';
 import { tenantDirectoryFrom } from './tenants-config.js';
 
-interface Tenant {
-  id: string;
-  provider: 'atoms' | 'langdock';
-  agentId: string;
-  apiKey: string;
-  baseUrl: string;
-  real: boolean;
-  /** Request count of the emulator behind this tenant, when there is one. */
-  requests?: () => number;
-}
-
-/** A release route answer: the ReleaseResult on success, a problem body otherwise. */
-type Answer = Partial<Omit<ReleaseResult, 'status'>> &
-  Partial<Omit<Problem, 'status'>> & { status?: ReleaseResult['status'] | number };
-
-interface Row {
-  n: number;
-  tenant: Tenant;
-  scenario: string;
-  http: number;
-  outcome: string;
-  version: string;
-  live: string;
-  requests: string;
-  ms: number;
-  ok: boolean;
-}
-
 const securityCheckMs = Number(process.env.DEMO_SECURITY_CHECK_MS ?? 3000);
 const closers: Array<() => Promise<unknown>> = [];
+/** The Atoms emulator, when tenant A runs on it; tenant C's agent lives there too. */
+let atomsEmulator: AtomsEmulator | undefined;
 
-async function atomsTenant(): Promise<Tenant> {
+async function atomsTenant(): Promise<DemoTenant> {
   const { ATOMS_API_KEY, ATOMS_AGENT_ID, ATOMS_BASE_URL } = process.env;
   if (ATOMS_API_KEY) {
     if (!ATOMS_AGENT_ID)
@@ -70,6 +50,7 @@ async function atomsTenant(): Promise<Tenant> {
     };
   }
   const atoms: AtomsEmulator = await startAtomsEmulator({ securityCheck: { durationMs: securityCheckMs } });
+  atomsEmulator = atoms;
   closers.push(() => atoms.close());
   const agentId = atoms.state.createAgent({
     name: 'Acme support line',
@@ -85,10 +66,38 @@ async function atomsTenant(): Promise<Tenant> {
     baseUrl: atoms.baseUrl,
     real: false,
     requests: () => atoms.requests.length,
+    livePrompt: () => atoms.state.activeVersion(agentId)?.config.singlePromptConfig?.prompt,
   };
 }
 
-async function langdockTenant(): Promise<Tenant> {
+/** Tenant C: an Atoms agent already on the v2 branch model (emulator only). */
+function atomsV2Tenant(): DemoTenant | undefined {
+  const atoms = atomsEmulator;
+  if (!atoms) return undefined;
+  const agentId = atoms.state.createAgent({
+    name: 'Initech booking line',
+    prompt: 'You book Initech meeting rooms.',
+    tools: [{ type: 'end_call', name: 'end_call', description: 'End the call when the booking is done' }],
+  });
+  atoms.state.migrateToV2(agentId);
+  const head = () => atoms.state.revisions(agentId, atoms.state.liveBranchId(agentId) ?? '')[0]?.config;
+  return {
+    id: 'tenant-c',
+    provider: 'atoms',
+    agentId,
+    apiKey: atoms.apiKey,
+    baseUrl: atoms.baseUrl,
+    real: false,
+    requests: () => atoms.requests.length,
+    // v2 releases write the prompt to globalPrompt; the migrated v1 config keeps it in singlePromptConfig.
+    livePrompt: () => {
+      const config = head();
+      return (config?.globalPrompt as string | undefined) || config?.singlePromptConfig?.prompt;
+    },
+  };
+}
+
+async function langdockTenant(): Promise<DemoTenant> {
   const { LANGDOCK_API_KEY, LANGDOCK_AGENT_ID, LANGDOCK_BASE_URL } = process.env;
   if (LANGDOCK_API_KEY) {
     if (!LANGDOCK_AGENT_ID) {
@@ -120,12 +129,15 @@ async function langdockTenant(): Promise<Tenant> {
     baseUrl: langdock.baseUrl,
     real: false,
     requests: () => langdock.requests.length,
+    livePrompt: () => langdock.state.activeVersion(agentId)?.config.instruction,
   };
 }
 
 async function main(): Promise<number> {
-  const tenants = [await atomsTenant(), await langdockTenant()] as const;
-  const [a, b] = tenants;
+  const a = await atomsTenant();
+  const b = await langdockTenant();
+  const c = atomsV2Tenant();
+  const tenants = c ? [a, b, c] : [a, b];
   const directory = tenantDirectoryFrom({
     tenants: Object.fromEntries(
       tenants.map((t) => [
@@ -142,8 +154,17 @@ async function main(): Promise<number> {
       ]),
     ),
   });
-  const container = buildContainer({
+  // The demo opens the ledger itself (and hands the service the store and its lease) so it can
+  // read the history back at the end of each rollback chapter.
+  const ledgerDir = mkdtempSync(join(tmpdir(), 'agent-release-demo-'));
+  closers.push(async () => rmSync(ledgerDir, { recursive: true, force: true }));
+  const ledgerPath = join(ledgerDir, 'releases.db');
+  const ledger = await createSqliteLedger({ path: ledgerPath });
+  closers.push(() => ledger.close());
+  const container = await buildContainer({
     directory,
+    ledger,
+    lock: ledger.lock,
     observers: (_context: ReleaseContext) => progressPrinter(),
   });
   const app = buildApp(container);
@@ -160,65 +181,22 @@ async function main(): Promise<number> {
     );
   }
   line(`  service  → ${service}`);
+  line(`  ledger   → ${ledgerPath} ${dim('(SQLite, deleted at exit)')}`);
 
-  const rows: Row[] = [];
-  const scenario = async (
-    tenant: Tenant,
+  const scenarios = new DemoScenarios(service);
+  const scenario = (
+    tenant: DemoTenant,
     title: string,
     body: Record<string, unknown>,
-    expect: (status: number, json: Answer) => boolean,
-  ) => {
-    const n = rows.length + 1;
-    line();
-    line(bold(`▶ ${n}. ${tenant.id} (${tenant.provider}): ${title}`));
-    line(dim(`   POST /tenants/${tenant.id}/agents/${tenant.agentId}/releases ${JSON.stringify(body)}`));
-    const before = tenant.requests?.();
-    const started = Date.now();
-    const response = await fetch(`${service}/tenants/${tenant.id}/agents/${tenant.agentId}/releases`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const json = (await response.json()) as Answer;
-    const ms = Date.now() - started;
-    const requests = before === undefined ? '—' : String(tenant.requests!() - before);
-    const ok = expect(response.status, json);
-    const outcome =
-      response.status >= 400
-        ? `${json.code}${json.field ? ` (${json.field})` : ''}`
-        : json.status === 'unchanged'
-          ? `unchanged${json.unchangedReason ? ` (${json.unchangedReason})` : ''}`
-          : String(json.status);
-    const version = json.version
-      ? json.version.number !== undefined
-        ? `v${json.version.number}`
-        : json.version.id
-      : '—';
-    const live = json.version ? (json.version.isActive ? 'yes' : 'no') : '—';
-    const verdict = ok ? green('as expected') : red('NOT as expected');
-    line(
-      `   ← ${response.status} ${bold(outcome)}${json.version ? ` ${version}, live: ${live}` : ''} · ${seconds(ms)} · ${requests} request(s) to ${tenant.provider} · ${verdict}`,
-    );
-    if (response.status >= 400) line(dim(`     ${json.title}: ${json.detail}`));
-    rows.push({
-      n,
-      tenant,
-      scenario: title,
-      http: response.status,
-      outcome,
-      version,
-      live,
-      requests,
-      ms,
-      ok,
-    });
-  };
+    expect: Parameters<DemoScenarios['post']>[4],
+  ) => scenarios.post(tenant, 'releases', title, body, expect, 'demo-release-bot');
 
+  const stamp = new Date().toISOString();
   const atomsChange = {
-    instructions: `You are the Acme support agent. Answer briefly and warmly. (demo ${new Date().toISOString()})`,
+    instructions: `You are the Acme support agent. Answer briefly and warmly. (demo ${stamp})`,
   };
   const langdockChange = {
-    instructions: `You help Globex analysts find and cite primary sources. (demo ${new Date().toISOString()})`,
+    instructions: `You help Globex analysts find and cite primary sources. (demo ${stamp})`,
   };
 
   await scenario(
@@ -252,6 +230,23 @@ async function main(): Promise<number> {
     (s, j) => s === 400 && j.code === 'VALIDATION',
   );
 
+  await rollbackChapter(scenarios, ledger, a, atomsChange.instructions);
+  await rollbackChapter(scenarios, ledger, b, langdockChange.instructions);
+  if (c) {
+    const v2Change = {
+      instructions: `You book Initech meeting rooms; confirm the time twice. (demo ${stamp})`,
+    };
+    line();
+    line(bold('Atoms v2') + dim(' — tenant C’s agent is on the branch model: restore makes a new head'));
+    await scenario(
+      c,
+      'release a prompt change (v2 branch model)',
+      { changes: v2Change },
+      (s, j) => s === 201 && j.status === 'released' && j.version?.isActive === true,
+    );
+    await rollbackChapter(scenarios, ledger, c, v2Change.instructions);
+  }
+
   line();
   line(bold('Live versions now'));
   for (const t of tenants) {
@@ -262,45 +257,7 @@ async function main(): Promise<number> {
     );
   }
 
-  line();
-  line(bold('Summary'));
-  const header = [
-    '#',
-    'tenant',
-    'vendor',
-    'scenario',
-    'HTTP',
-    'result',
-    'version',
-    'live',
-    'requests',
-    'time',
-    'check',
-  ];
-  const table = rows.map((r) => [
-    String(r.n),
-    r.tenant.id,
-    r.tenant.provider,
-    r.scenario,
-    String(r.http),
-    r.outcome,
-    r.version,
-    r.live,
-    r.requests,
-    seconds(r.ms),
-    r.ok ? 'ok' : 'FAIL',
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
-  const fmt = (cells: string[]) => `   ${cells.map((c, i) => c.padEnd(widths[i]!)).join('  ')}`;
-  line(bold(fmt(header)));
-  for (const row of table) line(row[10] === 'ok' ? fmt(row) : red(fmt(row)));
-  const failed = rows.filter((r) => !r.ok).length;
-  line();
-  line(
-    failed === 0
-      ? green(`All ${rows.length} scenarios behaved as expected.`)
-      : red(`${failed} scenario(s) did not behave as expected.`),
-  );
+  const failed = scenarios.summary();
   return failed === 0 ? 0 : 1;
 }
 

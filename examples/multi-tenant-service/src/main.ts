@@ -1,6 +1,8 @@
 /**
- * Runs the service for real: `TENANTS_FILE=tenants.json PORT=3000 node dist/main.js`.
+ * Runs the service for real: `TENANTS_FILE=tenants.json LEDGER_FILE=releases.db PORT=3000 node dist/main.js`.
  * The tenants file format is in tenants-config.ts; keys can come from the environment (`apiKeyEnv`).
+ * Every release and rollback is recorded in the SQLite ledger at `LEDGER_FILE` (default
+ * `./releases.db`), which also holds the per-agent release lease shared by the service's processes.
  */
 import type { Logger } from '@agent-release/core';
 import { buildApp } from './app.js';
@@ -23,12 +25,13 @@ if (!tenantsFile) {
   process.exit(2);
 }
 const directory = await loadTenantDirectory(tenantsFile);
-const app = buildApp(buildContainer({ directory, logger }));
+const ledgerFile = process.env.LEDGER_FILE ?? 'releases.db';
+const app = buildApp(await buildContainer({ directory, logger, ledger: { sqlitePath: ledgerFile } }));
 const address = await app.listen({
   host: process.env.HOST ?? '127.0.0.1',
   port: Number(process.env.PORT ?? 3000),
 });
-logger.info('listening', { address, tenants: directory.tenantIds() });
+logger.info('listening', { address, tenants: directory.tenantIds(), ledger: ledgerFile });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void app.close().then(() => process.exit(0));

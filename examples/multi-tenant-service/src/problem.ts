@@ -50,7 +50,7 @@ export function toProblem(error: unknown, instance?: string): ProblemResponse {
   const base = { provider: error.provider };
   const vendor = error.provider ?? 'the vendor';
   if (error instanceof ValidationError) {
-    return respond(400, 'Invalid release request', error.code, error.message, instance, {
+    return respond(400, 'Invalid request', error.code, error.message, instance, {
       ...base,
       field: error.field,
       issues: error.issues,
@@ -84,6 +84,11 @@ export function toProblem(error: unknown, instance?: string): ProblemResponse {
   if (error instanceof SecurityCheckFailedError) {
     return respond(422, 'Security check failed', error.code, error.message, instance, base);
   }
+  // 422, not 409: the request is well-formed but asks for something this vendor cannot do the
+  // way it was asked (e.g. roll back where neither the vendor nor the ledger knows an earlier
+  // configuration, or activate a version Langdock cannot re-activate). Nothing about the agent's
+  // current state conflicts, and repeating it unchanged will fail the same way; 409 stays for
+  // state that moved under the caller (ConflictError, a pending migration).
   if (error instanceof UnsupportedOperationError) {
     return respond(422, 'Unsupported by the vendor', error.code, error.message, instance, base);
   }

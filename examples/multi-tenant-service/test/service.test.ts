@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
 import type { Logger } from '@agent-release/core';
 import {
@@ -18,6 +21,7 @@ let langdock: LangdockEmulator;
 let app: FastifyInstance;
 const logLines: string[] = [];
 const WRONG_KEY = 'sk_SENTINEL_wrong_tenant_key_0042';
+const ledgerDir = mkdtempSync(join(tmpdir(), 'service-test-'));
 
 beforeAll(async () => {
   atoms = await startAtomsEmulator({ securityCheck: { durationMs: 150 } });
@@ -49,7 +53,10 @@ beforeAll(async () => {
     warn: (m, f) => logLines.push(`${m} ${inspect(f)}`),
     error: (m, f) => logLines.push(`${m} ${inspect(f)}`),
   };
-  app = buildApp(buildContainer({ directory, logger }));
+  // The container opens (and on close, closes) the SQLite ledger itself, as main.ts does.
+  app = buildApp(
+    await buildContainer({ directory, logger, ledger: { sqlitePath: join(ledgerDir, 'releases.db') } }),
+  );
   await app.ready();
 });
 
@@ -57,6 +64,7 @@ afterAll(async () => {
   await app?.close();
   await atoms?.close();
   await langdock?.close();
+  rmSync(ledgerDir, { recursive: true, force: true });
 });
 
 beforeEach(() => {
@@ -281,6 +289,27 @@ describe('GET /tenants/:tenantId/agents/:agentId/active', () => {
   it('404 problem for an unknown route', async () => {
     const res = await app.inject({ method: 'GET', url: '/nope' });
     expect(res.statusCode).toBe(404);
+  });
+});
+
+describe('POST /tenants/:tenantId/agents/:agentId/rollbacks', () => {
+  it('rolls a Langdock release back, logging each step with the actor', async () => {
+    const agentId = newLangdockAgent();
+    const payload = { changes: { instructions: 'to be rolled back' } };
+    expect(
+      (await app.inject({ method: 'POST', url: releaseUrl('globex', agentId), payload })).statusCode,
+    ).toBe(201);
+    const res = await app.inject({
+      method: 'POST',
+      url: `/tenants/globex/agents/${agentId}/rollbacks`,
+      headers: { 'x-actor': 'ops-bot' },
+      payload: { to: 'previous' },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(langdock.state.activeVersion(agentId)?.config.instruction).toBe('old');
+    const text = logLines.join('\n');
+    expect(text).toContain('rollback step');
+    expect(text).toMatch(/rollback finished .*ops-bot/s);
   });
 });
 

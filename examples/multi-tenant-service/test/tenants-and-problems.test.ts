@@ -1,6 +1,7 @@
 import {
   AbortedError,
   ConfigurationError,
+  NotFoundError,
   ProviderUnavailableError,
   RateLimitedError,
   SecurityCheckFailedError,
@@ -38,6 +39,7 @@ describe('toProblem', () => {
   it.each([
     [new SecurityCheckFailedError('failed'), 422],
     [new UnsupportedOperationError('no'), 422],
+    [new NotFoundError('no earlier version'), 404],
     [new SecurityCheckTimeoutError('slow'), 504],
     [new ProviderUnavailableError('down', { reason: 'network' }), 502],
     [new ProviderUnavailableError('slow', { reason: 'timeout' }), 504],
