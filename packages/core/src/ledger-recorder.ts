@@ -1,6 +1,12 @@
 import type { Clock } from './clock.js';
 import { isAgentReleaseError } from './errors.js';
-import type { LedgerEntry, LedgerEntryFinish, LedgerEntryStart, ReleaseLedger } from './ledger.js';
+import type {
+  ConfigSnapshot,
+  LedgerEntry,
+  LedgerEntryFinish,
+  LedgerEntryStart,
+  ReleaseLedger,
+} from './ledger.js';
 import type { StepRecord } from './step-runner.js';
 
 /** Who and what an attempt is about, as `release()` and `rollback()` know it from their options. */
@@ -16,12 +22,21 @@ export type LedgerContext = Pick<
  */
 export class LedgerRecorder {
   #entry: LedgerEntry | undefined;
+  #armed = false;
 
   constructor(
     private readonly ledger: ReleaseLedger | undefined,
     private readonly clock: Clock,
     private readonly context: LedgerContext,
   ) {}
+
+  /**
+   * Marks the input as valid: from now on the attempt is recorded whatever happens. Input refused
+   * by validation is no attempt (nothing was sent) and leaves no entry.
+   */
+  arm(): void {
+    this.#armed = true;
+  }
 
   /** Whether there is a ledger to write to (callers skip reads made only for it). */
   get enabled(): boolean {
@@ -54,9 +69,14 @@ export class LedgerRecorder {
    */
   async finish(
     outcome: LedgerEntryFinish['outcome'],
-    facts: { versionAfter?: string | undefined; error?: unknown; steps: readonly StepRecord[] },
+    facts: {
+      versionAfter?: string | undefined;
+      snapshotAfter?: ConfigSnapshot | undefined;
+      error?: unknown;
+      steps: readonly StepRecord[];
+    },
   ): Promise<unknown> {
-    if (!this.ledger) return undefined;
+    if (!this.ledger || !this.#armed) return undefined;
     try {
       await this.begin({});
       if (!this.#entry) return undefined;
@@ -70,6 +90,7 @@ export class LedgerRecorder {
               ? facts.error.code
               : 'UNKNOWN',
         steps: facts.steps,
+        snapshotAfter: facts.snapshotAfter,
         finishedAt: new Date(this.clock.now()).toISOString(),
       });
       return undefined;

@@ -56,6 +56,11 @@ export interface LedgerEntryFinish {
   steps: readonly StepRecord[];
   /** ISO-8601. */
   finishedAt: string;
+  /**
+   * The configuration as it ended up, when only the end can tell (a rollback to an older
+   * version); replaces the one recorded at `begin` when given.
+   */
+  snapshotAfter?: ConfigSnapshot | undefined;
 }
 
 /** One recorded attempt. */
@@ -89,7 +94,10 @@ export interface ReleaseLedger {
   get(id: string): Promise<LedgerEntry | null>;
   /** Entries of an agent, newest first. */
   history(query: LedgerHistoryQuery): Promise<LedgerEntry[]>;
-  /** The last finished attempt that made `versionId` live on (provider, agent), or `null`. */
+  /**
+   * The last finished attempt that made `versionId` live on (provider, agent) — outcome
+   * `released` or `rolled-back` with that `versionAfter` — or `null`.
+   */
   lastMadeLive(query: { provider: string; agentId: string; versionId: string }): Promise<LedgerEntry | null>;
   /** Releases the store's resources (connections, file handles). */
   close(): Promise<void>;

@@ -147,6 +147,7 @@ export async function release(
       () => validateRelease(releaser, agentId, changes, options),
       () => 'input valid',
     );
+    recorder.arm();
 
     // One release per agent at a time: two interleaving would fork from the same base and the
     // second publish would silently drop the first one's change.

@@ -111,12 +111,14 @@ export async function rollback(
   });
   emit({ type: 'rollback-start', provider, agentId, at: started });
   let outcome: Omit<RollbackResult, 'steps' | 'durationMs'> | undefined;
+  let snapshotAfter: ConfigSnapshot | undefined;
   try {
     await runner.run(
       'validate',
       () => validateRollback(releaser, agentId, target, options),
       () => 'input valid',
     );
+    recorder.arm();
     outcome = await holdReleaseLease(options.lock, { provider, agentId }, signal, async (guard) => {
       runner.guard = guard;
       const live = releaser.capabilities.confirmsActiveVersion
@@ -150,11 +152,18 @@ export async function rollback(
         return { ...base, status: 'unchanged', version: live ?? undefined } as const;
       }
       const version = await confirm(releaser, agentId, made, runner, signal);
+      // Going back to an older version, only the end can say what is live now: read it for the
+      // ledger (a re-publish recorded its values at the start). A failed read costs the history
+      // that snapshot, not the rollback.
+      if (plan.kind === 'activate' && recorder.enabled && releaser.readConfig) {
+        snapshotAfter = await releaser.readConfig(agentId, { signal }).catch(() => undefined);
+      }
       return { ...base, status: 'rolled-back', version } as const;
     });
     const result: RollbackResult = { ...outcome, steps: runner.steps, durationMs: clock.now() - started };
     const ledgerError = await recorder.finish(result.status === 'unchanged' ? 'unchanged' : 'rolled-back', {
       versionAfter: result.version?.id,
+      snapshotAfter,
       steps: runner.steps,
     });
     if (ledgerError) emit({ type: 'ledger-error', provider, agentId, error: ledgerError });

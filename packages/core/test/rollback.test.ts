@@ -46,6 +46,8 @@ describe('rollback()', () => {
       });
       expect(history[0]?.versionAfter).toBe(result.version?.id);
       expect(history[0]?.rolloutId).toBe('ro-1');
+      // What the rollback left live, recorded for both styles (re-activate reads it at the end).
+      expect(history[0]?.snapshotAfter).toMatchObject({ instructions: 'one', model: 'm0' });
     });
   });
 
@@ -101,6 +103,11 @@ describe('rollback()', () => {
     ).rejects.toBeInstanceOf(ValidationError);
     await expect(rollback(r, agentId, null as never)).rejects.toBeInstanceOf(ValidationError);
     expect(r.requestCount).toBe(before);
+    // Refused input is no attempt: nothing is recorded.
+    const ledger = new InMemoryLedger();
+    await expect(rollback(r, agentId, { to: '../x' }, { ledger })).rejects.toBeInstanceOf(ValidationError);
+    await expect(release(r, agentId, { model: '' }, { ledger })).rejects.toBeInstanceOf(ValidationError);
+    expect(await ledger.history({ agentId })).toEqual([]);
   });
 
   it('says there is nothing earlier when the agent has a single version', async () => {

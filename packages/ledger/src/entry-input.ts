@@ -47,6 +47,7 @@ const finishSchema = z.object({
   errorCode: optionalText,
   steps: z.array(stepSchema).max(1000),
   finishedAt: isoTime,
+  snapshotAfter: snapshotSchema.optional(),
 });
 
 /** Default and cap of {@link LedgerHistoryQuery.limit}. */

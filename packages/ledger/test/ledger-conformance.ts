@@ -80,6 +80,24 @@ export function describeLedgerConformance(name: string, makeHarness: () => Promi
       expect(await store.get('no-such-id')).toBeNull();
     });
 
+    it('finish replaces the snapshot after when it gives one, and keeps the begun one otherwise', async () => {
+      const store = await open();
+      const kept = await store.begin(startOf(agent(), { snapshotAfter: { instructions: 'planned' } }));
+      expect((await store.finish(kept.id, finishOf('released'))).snapshotAfter).toEqual({
+        instructions: 'planned',
+      });
+      const replaced = await store.begin(startOf(agent()));
+      const done = await store.finish(replaced.id, {
+        ...finishOf('rolled-back'),
+        snapshotAfter: { instructions: 'as it ended up', model: 'm' },
+      });
+      expect(done.snapshotAfter).toEqual({ instructions: 'as it ended up', model: 'm' });
+      expect((await store.get(replaced.id))?.snapshotAfter).toEqual({
+        instructions: 'as it ended up',
+        model: 'm',
+      });
+    });
+
     it('records a failure with its error code, and refuses a second finish or an unknown id', async () => {
       const store = await open();
       const begun = await store.begin(startOf(agent()));

@@ -32,7 +32,8 @@ export class InMemoryLedger implements ReleaseLedger {
     this.#check();
     const entry = this.#entries.find((e) => e.id === id);
     if (!entry) throw new Error(`ledger entry ${id} not found`);
-    Object.assign(entry, copy(finish));
+    const { snapshotAfter, ...rest } = copy(finish);
+    Object.assign(entry, rest, snapshotAfter === undefined ? {} : { snapshotAfter });
     return copy(entry);
   }
 

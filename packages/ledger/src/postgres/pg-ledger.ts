@@ -108,7 +108,8 @@ function postgresLedger(pool: pg.Pool, s: string, lease: LeaseOptions | undefine
     async finish(id: string, result: LedgerEntryFinish): Promise<LedgerEntry> {
       const parsed = parseFinish(result);
       const done = await one(
-        `UPDATE ${table} SET outcome = $2, version_after = $3, error_code = $4, steps = $5::jsonb, finished_at = $6
+        `UPDATE ${table} SET outcome = $2, version_after = $3, error_code = $4, steps = $5::jsonb, finished_at = $6,
+           snapshot_after = COALESCE($7::jsonb, snapshot_after)
          WHERE id = $1 AND outcome = 'running' RETURNING ${COLUMNS}`,
         [
           parseEntryId(id),
@@ -117,6 +118,7 @@ function postgresLedger(pool: pg.Pool, s: string, lease: LeaseOptions | undefine
           parsed.errorCode ?? null,
           JSON.stringify(parsed.steps),
           parsed.finishedAt,
+          parsed.snapshotAfter === undefined ? null : JSON.stringify(parsed.snapshotAfter),
         ],
       );
       if (done) return done;

@@ -72,7 +72,7 @@ function sqliteLedger(db: Database.Database, lease: LeaseOptions | undefined): L
   );
   const finish = db.prepare(
     `UPDATE ledger_entries SET outcome = @outcome, version_after = @version_after, error_code = @error_code,
-       steps = @steps, finished_at = @finished_at
+       steps = @steps, finished_at = @finished_at, snapshot_after = COALESCE(@snapshot_after, snapshot_after)
      WHERE id = @id AND outcome = 'running' RETURNING ${ENTRY_COLUMNS.join(', ')}`,
   );
   const byId = db.prepare(`SELECT ${ENTRY_COLUMNS.join(', ')} FROM ledger_entries WHERE id = ?`);
@@ -107,6 +107,7 @@ function sqliteLedger(db: Database.Database, lease: LeaseOptions | undefined): L
         version_after: parsed.versionAfter ?? null,
         error_code: parsed.errorCode ?? null,
         steps: JSON.stringify(parsed.steps),
+        snapshot_after: parsed.snapshotAfter === undefined ? null : JSON.stringify(parsed.snapshotAfter),
         finished_at: parsed.finishedAt,
       }) as EntryRow | undefined;
       if (!row) throw notFinishable(id, byId.get(id) !== undefined);
