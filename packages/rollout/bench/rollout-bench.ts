@@ -1,12 +1,13 @@
 /**
  * Rollout throughput bench: N agents across T tenants of both vendors on the emulators (latency and
- * a per-key rate limit), released by W worker processes through the BullMQ engine.
+ * a per-key rate limit), released by W worker processes through the BullMQ engine, which share a
+ * PostgreSQL ledger (`@agent-release/ledger`, one schema per run, dropped after) and its lease.
  *
  *   TSX_TSCONFIG_PATH=tsconfig.dev.json node --import tsx packages/rollout/bench/rollout-bench.ts \
  *     --workers 2 --agents 10000 --tenants 500 [--latency 20] [--rps 10] [--permits 7] [--concurrency 64]
  *     [--out bench/results.json]
  *
- * Prints one `rollout.runs[]` record and, with --out, merges it into that JSON file. Needs Redis.
+ * Prints one `rollout.runs[]` record and, with --out, merges it into that JSON file. Needs Redis and PostgreSQL.
  * Counted: requests the vendors served (< 400). The rate ceiling is the per-key limits summed over
  * the keys in play, weighted by their work (an Atoms release sends ~5 times the requests of a
  * Langdock one, so Atoms keys bind); the concurrency ceiling assumes each in-flight release sends
@@ -18,7 +19,9 @@ import { parseArgs } from 'node:util';
 import { startAtomsEmulator, startLangdockEmulator } from '@agent-release/emulator';
 import type { RolloutPlan } from '@agent-release/rollout';
 import { createBullmqEngine } from '@agent-release/rollout/bullmq';
+import { dropSchema, uniqueSchema } from '../test/support/postgres.js';
 import { deleteKeys, REDIS, uniquePrefix } from '../test/support/redis.js';
+import { openSharedLedger } from '../test/support/shared-ledger.js';
 import { type SpawnedWorker, spawnWorker, stopWorker } from '../test/support/spawn-worker.js';
 import type { WorkerProcessConfig } from '../test/support/worker-process.js';
 
@@ -63,6 +66,10 @@ const langdock = await startLangdockEmulator({
 });
 const prefix = uniquePrefix();
 const spawned: SpawnedWorker[] = [];
+// The workers share a PostgreSQL ledger (this run's own schema) and its cross-process lease.
+const schema = uniqueSchema('rollout_bench');
+const ledgerConfig = { schema, maxConnections: 12 };
+const ledger = await openSharedLedger(ledgerConfig);
 try {
   const tenants: WorkerProcessConfig['tenants'] = {};
   tenantIds.forEach((t, i) => {
@@ -80,7 +87,7 @@ try {
   });
   const config: WorkerProcessConfig = {
     prefix,
-    ledgerName: `${prefix}:ledger`,
+    ledger: ledgerConfig,
     concurrency,
     lockDurationMs: 30_000,
     tenants,
@@ -168,6 +175,8 @@ try {
 } finally {
   await Promise.all(spawned.map(stopWorker));
   await deleteKeys(prefix);
+  await ledger.close();
+  await dropSchema(schema);
   await atoms.close();
   await langdock.close();
 }
