@@ -8,10 +8,14 @@
  *     [--out bench/results.json]
  *
  * Prints one `rollout.runs[]` record and, with --out, merges it into that JSON file. Needs Redis and PostgreSQL.
- * Counted: requests the vendors served (< 400). The rate ceiling is the per-key limits summed over
- * the keys in play, weighted by their work (an Atoms release sends ~5 times the requests of a
- * Langdock one, so Atoms keys bind); the concurrency ceiling assumes each in-flight release sends
- * one request per `latency` ms. The binding ceiling is the lower of the two.
+ * Counted: requests the vendors served (< 400). Two ceilings are reported:
+ * - the issue's binding ceiling (`bindingCeilingReqPerSec`, `fraction`): the lower of the per-key
+ *   rate limits summed over the keys in play (keys × rps) and the concurrency ceiling (each
+ *   in-flight release sends one request per `latency` ms: workers × concurrency × 1000 / latency);
+ * - the work-weighted rate ceiling (`workWeighted`): no run can end before its busiest key has
+ *   sent its requests at `rps`, so served / that time is the fastest any engine could go. An
+ *   Atoms release sends several times the requests of a Langdock one, so the Atoms keys bind and
+ *   the Langdock keys idle once their agents are done: keys × rps is not reachable with this mix.
  */
 import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -123,9 +127,11 @@ try {
     if (tenant) servedPerTenant.set(tenant, (servedPerTenant.get(tenant) ?? 0) + 1);
   }
   const busiestKeySec = Math.max(...servedPerTenant.values()) / rps;
-  const rateCeiling = served / busiestKeySec;
+  const workWeightedCeiling = served / busiestKeySec;
+  const nominalRateCeiling = tenantCount * rps;
   const concurrencyCeiling = (workers * concurrency * 1000) / latencyMs;
-  const binding = Math.min(rateCeiling, concurrencyCeiling);
+  const binding = Math.min(nominalRateCeiling, concurrencyCeiling);
+  const throughput = served / elapsedSec;
   let duplicates = 0;
   let missed = 0;
   targets.forEach(({ agentId }, i) => {
@@ -146,11 +152,16 @@ try {
     workers,
     agents,
     tenants: tenantCount,
-    throughputReqPerSec: Math.round(served / elapsedSec),
+    throughputReqPerSec: Math.round(throughput),
     bindingCeilingReqPerSec: Math.round(binding),
-    bindingCeiling: rateCeiling <= concurrencyCeiling ? 'rate' : 'concurrency',
-    nominalRateCeilingReqPerSec: tenantCount * rps,
-    fraction: Number((served / elapsedSec / binding).toFixed(3)),
+    bindingCeiling: nominalRateCeiling <= concurrencyCeiling ? 'rate' : 'concurrency',
+    fraction: Number((throughput / binding).toFixed(3)),
+    rateCeilingReqPerSec: nominalRateCeiling,
+    concurrencyCeilingReqPerSec: Math.round(concurrencyCeiling),
+    workWeighted: {
+      ceilingReqPerSec: Math.round(workWeightedCeiling),
+      fraction: Number((throughput / workWeightedCeiling).toFixed(3)),
+    },
     duplicates,
     missed,
     failed: summary.progress.totals.failed,
@@ -160,6 +171,9 @@ try {
     p95AgentMs: percentile(latencies, 0.95),
     workerCpuSec: cpu.map((c) => (c ? Number(((c.user + c.system) / 1e6).toFixed(1)) : null)),
     elapsedSec: Number(elapsedSec.toFixed(1)),
+    latencyMs,
+    rpsPerKey: rps,
+    concurrencyPerWorker: concurrency,
   };
   console.log(JSON.stringify(record));
   if (args.out) {
