@@ -165,6 +165,13 @@ try {
     duplicates,
     missed,
     failed: summary.progress.totals.failed,
+    /** Error codes of the failed targets, with counts. */
+    failures: Object.fromEntries(
+      [...new Set(summary.results.flatMap((r) => (r.error ? [r.error.code] : [])))].map((code) => [
+        code,
+        summary.results.filter((r) => r.error?.code === code).length,
+      ]),
+    ),
     throttled429: throttled,
     requestsPerAgent: Number((requests.length / agents).toFixed(1)),
     p50AgentMs: percentile(latencies, 0.5),
