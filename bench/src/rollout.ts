@@ -30,6 +30,8 @@ export interface RolloutRunRecord {
   duplicates: number;
   missed: number;
   failed: number;
+  /** Error codes of the failed targets, with counts. */
+  failures?: Record<string, number>;
   throttled429: number;
   requestsPerAgent: number;
   p50AgentMs: number;
