@@ -9,6 +9,7 @@ import type { OverheadRow } from './client-overhead.js';
 import type { ColdStartResult } from './cold-start.js';
 import type { FleetResult } from './fleet.js';
 import type { RequestsResult } from './requests-per-release.js';
+import { type RolloutResult, renderRollout, rolloutVerdicts } from './rollout.js';
 import { round, type Spread, spread } from './stats.js';
 import type { TimeToLiveRow } from './time-to-live.js';
 
@@ -42,6 +43,8 @@ export interface BenchResults {
   overhead?: OverheadRow[];
   fleet?: FleetResult;
   coldStart?: ColdStartResult;
+  /** Fleet rollouts; `rollout.runs[]` holds one record per worker count. */
+  rollout?: RolloutResult;
   targets: TargetVerdict[];
 }
 
@@ -136,6 +139,7 @@ export function verdicts(r: Omit<BenchResults, 'targets' | 'durationS'>): Target
       met: f.releases.failed === 0 && f.duplicateVersions === 0 && f.notConverged === 0,
     });
   }
+  if (r.rollout) out.push(...rolloutVerdicts(r.rollout));
   return out;
 }
 
@@ -324,6 +328,8 @@ export function render(r: BenchResults): string {
       )}`,
     );
   }
+
+  if (r.rollout) parts.push(renderRollout(r.rollout, table));
 
   parts.push(
     `## Targets\n${table(

@@ -3,9 +3,12 @@
  * `bench/results.json`.
  *
  *   node dist/run.js                    everything, full run counts (~4–5 min on 2 cores)
- *   node dist/run.js --only=ttl,fleet   a subset: ttl, requests, overhead, fleet, cold
+ *   node dist/run.js --only=ttl,fleet   a subset: ttl, requests, overhead, fleet, cold, rollout
  *   BENCH_QUICK=1 node dist/run.js      fewer runs and a smaller fleet (a smoke run, not for docs)
  *   BENCH_FLEET_CHECK_MS=6000 ...       the fleet with a real Atoms security-check duration
+ *
+ * `rollout` (fleet rollouts with 1, 2 and 4 worker processes; ~15 min of the full run on 2 cores)
+ * needs Redis and PostgreSQL on 127.0.0.1.
  *
  * Benchmarks run one after another, never concurrently, so none steals CPU from another.
  * A failing benchmark is reported and the others still run; the exit code is then 1.
@@ -16,10 +19,11 @@ import { measureColdStart } from './cold-start.js';
 import { measureFleet } from './fleet.js';
 import { type BenchResults, machine, render, verdicts, writeResults } from './report.js';
 import { measureRequestsPerRelease } from './requests-per-release.js';
+import { measureRollout } from './rollout.js';
 import { nowMs } from './stats.js';
 import { measureTimeToLive } from './time-to-live.js';
 
-const ALL = ['ttl', 'requests', 'overhead', 'fleet', 'cold'] as const;
+const ALL = ['ttl', 'requests', 'overhead', 'fleet', 'cold', 'rollout'] as const;
 type Section = (typeof ALL)[number];
 
 function parseArgs(argv: string[]): { only: Set<Section>; quick: boolean } {
@@ -49,6 +53,7 @@ const plan = quick
       overhead: { calls: 500, warmup: 100, rounds: 1 },
       fleet: { agents: 200, tenants: 20 },
       cold: { samples: 3, memorySamples: 1, tenants: 1000 },
+      rollout: { agents: 400, tenants: 20 },
     }
   : {
       ttl: { checkMs: [1000, 3000, 6000, 9000], runs: 5 },
@@ -56,6 +61,7 @@ const plan = quick
       overhead: { calls: 2000, warmup: 300, rounds: 5 },
       fleet: { agents: 1000, tenants: 100 },
       cold: { samples: 7, memorySamples: 3, tenants: 1000 },
+      rollout: { agents: 10_000, tenants: 500 },
     };
 
 const startedAt = new Date().toISOString();
@@ -70,6 +76,7 @@ const results: Omit<BenchResults, 'targets' | 'durationS'> = {
     overhead: `${plan.overhead.calls} calls × ${plan.overhead.rounds} round(s) after ${plan.overhead.warmup} warm-up calls, median of per-round ratios`,
     fleet: `1 run of ${plan.fleet.agents} releases`,
     coldStart: `${plan.cold.samples} cold samples after 1 discarded, ${plan.cold.memorySamples} memory sample(s)`,
+    rollout: `1 run of ${plan.rollout.agents} agents per worker count (1, 2, 4)`,
   },
 };
 let failed = false;
@@ -106,6 +113,15 @@ results.fleet = await section('fleet', 'fleet', () =>
   }),
 );
 results.coldStart = await section('cold', 'cold start and memory', () => measureColdStart(plan.cold));
+results.rollout = await section('rollout', 'fleet rollouts (1, 2, 4 worker processes)', () =>
+  measureRollout({
+    ...plan.rollout,
+    workers: [1, 2, 4],
+    latencyMs: 20,
+    requestsPerSecondPerKey: 10,
+    concurrencyPerWorker: 64,
+  }),
+);
 
 results.machine.loadAverage.end = Math.round((loadavg()[0] ?? 0) * 100) / 100;
 const complete: BenchResults = {

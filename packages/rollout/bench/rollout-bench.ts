@@ -1,16 +1,21 @@
 /**
  * Rollout throughput bench: N agents across T tenants of both vendors on the emulators (latency and
- * a per-key rate limit), released by W worker processes through the BullMQ engine.
+ * a per-key rate limit), released by W worker processes through the BullMQ engine, which share a
+ * PostgreSQL ledger (`@agent-release/ledger`, one schema per run, dropped after) and its lease.
  *
  *   TSX_TSCONFIG_PATH=tsconfig.dev.json node --import tsx packages/rollout/bench/rollout-bench.ts \
  *     --workers 2 --agents 10000 --tenants 500 [--latency 20] [--rps 10] [--permits 7] [--concurrency 64]
  *     [--out bench/results.json]
  *
- * Prints one `rollout.runs[]` record and, with --out, merges it into that JSON file. Needs Redis.
- * Counted: requests the vendors served (< 400). The rate ceiling is the per-key limits summed over
- * the keys in play, weighted by their work (an Atoms release sends ~5 times the requests of a
- * Langdock one, so Atoms keys bind); the concurrency ceiling assumes each in-flight release sends
- * one request per `latency` ms. The binding ceiling is the lower of the two.
+ * Prints one `rollout.runs[]` record and, with --out, merges it into that JSON file. Needs Redis and PostgreSQL.
+ * Counted: requests the vendors served (< 400). Two ceilings are reported:
+ * - the issue's binding ceiling (`bindingCeilingReqPerSec`, `fraction`): the lower of the per-key
+ *   rate limits summed over the keys in play (keys × rps) and the concurrency ceiling (each
+ *   in-flight release sends one request per `latency` ms: workers × concurrency × 1000 / latency);
+ * - the work-weighted rate ceiling (`workWeighted`): no run can end before its busiest key has
+ *   sent its requests at `rps`, so served / that time is the fastest any engine could go. An
+ *   Atoms release sends several times the requests of a Langdock one, so the Atoms keys bind and
+ *   the Langdock keys idle once their agents are done: keys × rps is not reachable with this mix.
  */
 import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -18,7 +23,9 @@ import { parseArgs } from 'node:util';
 import { startAtomsEmulator, startLangdockEmulator } from '@agent-release/emulator';
 import type { RolloutPlan } from '@agent-release/rollout';
 import { createBullmqEngine } from '@agent-release/rollout/bullmq';
+import { dropSchema, uniqueSchema } from '../test/support/postgres.js';
 import { deleteKeys, REDIS, uniquePrefix } from '../test/support/redis.js';
+import { openSharedLedger } from '../test/support/shared-ledger.js';
 import { type SpawnedWorker, spawnWorker, stopWorker } from '../test/support/spawn-worker.js';
 import type { WorkerProcessConfig } from '../test/support/worker-process.js';
 
@@ -63,6 +70,10 @@ const langdock = await startLangdockEmulator({
 });
 const prefix = uniquePrefix();
 const spawned: SpawnedWorker[] = [];
+// The workers share a PostgreSQL ledger (this run's own schema) and its cross-process lease.
+const schema = uniqueSchema('rollout_bench');
+const ledgerConfig = { schema, maxConnections: 12 };
+const ledger = await openSharedLedger(ledgerConfig);
 try {
   const tenants: WorkerProcessConfig['tenants'] = {};
   tenantIds.forEach((t, i) => {
@@ -80,7 +91,7 @@ try {
   });
   const config: WorkerProcessConfig = {
     prefix,
-    ledgerName: `${prefix}:ledger`,
+    ledger: ledgerConfig,
     concurrency,
     lockDurationMs: 30_000,
     tenants,
@@ -116,9 +127,11 @@ try {
     if (tenant) servedPerTenant.set(tenant, (servedPerTenant.get(tenant) ?? 0) + 1);
   }
   const busiestKeySec = Math.max(...servedPerTenant.values()) / rps;
-  const rateCeiling = served / busiestKeySec;
+  const workWeightedCeiling = served / busiestKeySec;
+  const nominalRateCeiling = tenantCount * rps;
   const concurrencyCeiling = (workers * concurrency * 1000) / latencyMs;
-  const binding = Math.min(rateCeiling, concurrencyCeiling);
+  const binding = Math.min(nominalRateCeiling, concurrencyCeiling);
+  const throughput = served / elapsedSec;
   let duplicates = 0;
   let missed = 0;
   targets.forEach(({ agentId }, i) => {
@@ -139,20 +152,35 @@ try {
     workers,
     agents,
     tenants: tenantCount,
-    throughputReqPerSec: Math.round(served / elapsedSec),
+    throughputReqPerSec: Math.round(throughput),
     bindingCeilingReqPerSec: Math.round(binding),
-    bindingCeiling: rateCeiling <= concurrencyCeiling ? 'rate' : 'concurrency',
-    nominalRateCeilingReqPerSec: tenantCount * rps,
-    fraction: Number((served / elapsedSec / binding).toFixed(3)),
+    bindingCeiling: nominalRateCeiling <= concurrencyCeiling ? 'rate' : 'concurrency',
+    fraction: Number((throughput / binding).toFixed(3)),
+    rateCeilingReqPerSec: nominalRateCeiling,
+    concurrencyCeilingReqPerSec: Math.round(concurrencyCeiling),
+    workWeighted: {
+      ceilingReqPerSec: Math.round(workWeightedCeiling),
+      fraction: Number((throughput / workWeightedCeiling).toFixed(3)),
+    },
     duplicates,
     missed,
     failed: summary.progress.totals.failed,
+    /** Error codes of the failed targets, with counts. */
+    failures: Object.fromEntries(
+      [...new Set(summary.results.flatMap((r) => (r.error ? [r.error.code] : [])))].map((code) => [
+        code,
+        summary.results.filter((r) => r.error?.code === code).length,
+      ]),
+    ),
     throttled429: throttled,
     requestsPerAgent: Number((requests.length / agents).toFixed(1)),
     p50AgentMs: percentile(latencies, 0.5),
     p95AgentMs: percentile(latencies, 0.95),
     workerCpuSec: cpu.map((c) => (c ? Number(((c.user + c.system) / 1e6).toFixed(1)) : null)),
     elapsedSec: Number(elapsedSec.toFixed(1)),
+    latencyMs,
+    rpsPerKey: rps,
+    concurrencyPerWorker: concurrency,
   };
   console.log(JSON.stringify(record));
   if (args.out) {
@@ -168,6 +196,8 @@ try {
 } finally {
   await Promise.all(spawned.map(stopWorker));
   await deleteKeys(prefix);
+  await ledger.close();
+  await dropSchema(schema);
   await atoms.close();
   await langdock.close();
 }

@@ -3,7 +3,11 @@
  * summary per tenant; then a bad change that one tenant's security check rejects halts after its
  * canary and rolls the released agents back.
  *
- *   TSX_TSCONFIG_PATH=tsconfig.dev.json node --import tsx packages/rollout/examples/fleet-demo.ts
+ *   pnpm demo:fleet
+ *
+ * It checks what it shows on the emulators (every agent carries the fix in exactly one version,
+ * the halted change is rolled back everywhere it landed) and exits 1 when something is off, so CI
+ * can run it.
  */
 import { createAtomsReleaser } from '@agent-release/adapter-atoms';
 import { createLangdockReleaser } from '@agent-release/adapter-langdock';
@@ -63,15 +67,29 @@ try {
     resolveReleaser,
     ledger: new InMemoryLedger(),
     concurrency: 24,
-    rateLimit: { points: 20, durationMs: 1000 },
+    rateLimit: { points: 40, durationMs: 1000 },
     rateKeyOf: (tenant) => tenants.find((t) => t.id === tenant)?.key ?? tenant,
   });
 
+  const problems: string[] = [];
+  const check = (ok: boolean, problem: string) => {
+    if (!ok) problems.push(problem);
+  };
+  const livePrompt = (t: { tenant: string; agentId: string }) =>
+    tenantOf(t.tenant).provider === 'atoms'
+      ? atoms.state.activeVersion(t.agentId)?.config.singlePromptConfig?.prompt
+      : langdock.state.activeVersion(t.agentId)?.config.instruction;
+  const versionsWith = (t: { tenant: string; agentId: string }, prompt: string) =>
+    tenantOf(t.tenant).provider === 'atoms'
+      ? atoms.state.versions(t.agentId).filter((v) => v.config.singlePromptConfig?.prompt === prompt).length
+      : langdock.state.versions(t.agentId).filter((v) => v.config.instruction === prompt).length;
+
+  const fix = 'Greet the caller by name and keep answers short.';
   console.log(`\n1. A prompt fix to ${targets.length} agents: canary 5 %, then half, then the rest`);
   const first = await watch(
     engine.start({
       id: 'greeting-fix',
-      changes: { instructions: 'Greet the caller by name and keep answers short.' },
+      changes: { instructions: fix },
       targets,
       waves: [
         { name: 'canary', share: 0.05 },
@@ -80,12 +98,24 @@ try {
     }),
   );
   table(first);
+  check(first.status === 'completed', `the prompt fix ended ${first.status}, not completed`);
+  const withoutFix = targets.filter((t) => livePrompt(t) !== fix).length;
+  check(withoutFix === 0, `${withoutFix} agents do not run the prompt fix`);
+  const doubled = targets.filter((t) => versionsWith(t, fix) !== 1).length;
+  check(doubled === 0, `${doubled} agents have the prompt fix in more or fewer than one version`);
 
-  // strict-corp first after the canary, so the bad change meets its security check early.
+  // The canary on both vendors (acme and initech agents in turn), then strict-corp, so the bad
+  // change meets its security check early and the rollback undoes it on both vendors: Atoms
+  // re-activates the earlier version, Langdock re-publishes the configuration the ledger recorded.
+  const canaryTargets = [0, 1, 2, 3, 4, 5].flatMap((i) =>
+    ['acme', 'initech'].map(
+      (tenant) => targets.filter((t) => t.tenant === tenant)[i] as (typeof targets)[number],
+    ),
+  );
   const ordered = [
-    ...targets.filter((t) => t.tenant === 'acme'),
+    ...canaryTargets,
     ...targets.filter((t) => t.tenant === 'strict-corp'),
-    ...targets.filter((t) => t.tenant !== 'acme' && t.tenant !== 'strict-corp'),
+    ...targets.filter((t) => t.tenant !== 'strict-corp' && !canaryTargets.includes(t)),
   ];
   console.log('\n2. A bad change (discount codes in the prompt): failure budget 3, rollback on halt');
   const second = await watch(
@@ -103,13 +133,36 @@ try {
   );
   console.log(`   ${second.haltReason}`);
   table(second);
-  const canary = ordered
-    .slice(0, 12)
-    .map((t) => atoms.state.activeVersion(t.agentId)?.config.singlePromptConfig?.prompt);
+  const canary = ordered.slice(0, 12).map(livePrompt);
   console.log(`   canary agents live prompt now: "${[...new Set(canary)].join('", "')}"`);
+  check(second.status === 'halted', `the bad change ended ${second.status}, not halted`);
+  check(second.rollbacks.length > 0, 'the halted change rolled nothing back');
+  const notRolledBack = second.rollbacks.filter((r) => r.outcome !== 'rolled-back').length;
+  check(notRolledBack === 0, `${notRolledBack} rollbacks did not roll back`);
+  const stillBad = targets.filter((t) => livePrompt(t) !== fix).length;
+  check(stillBad === 0, `${stillBad} agents do not run the prompt fix after the rollback`);
+  const notRun = ordered
+    .slice(72)
+    .filter((t) => versionsWith(t, 'Offer every caller the discount code SAVE20.') > 0);
+  check(notRun.length === 0, `${notRun.length} agents after the halted waves got the bad change`);
+
+  if (problems.length > 0) {
+    console.error(`\nThe demo misbehaved:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    process.exitCode = 1;
+  } else {
+    console.log(
+      '\nChecked on the emulators: every agent runs the fix in exactly one version; the bad change is rolled back.',
+    );
+  }
 } finally {
   await atoms.close();
   await langdock.close();
+}
+
+function tenantOf(id: string): (typeof tenants)[number] {
+  const t = tenants.find((x) => x.id === id);
+  if (!t) throw new Error(`unknown tenant ${id}`);
+  return t;
 }
 
 async function watch(run: RolloutRun): Promise<RolloutSummary> {

@@ -1,5 +1,6 @@
 // Rolls one change out to 30 Langdock agents of 3 tenants on the local emulator, in waves, with
-// live progress; then a second change that fails on some agents is halted by its failure budget.
+// live progress; then a second change that fails on some agents is halted by its failure budget
+// and rolled back: the agents it reached run their earlier model again.
 // Run after `pnpm -r build`:  node packages/rollout/examples/rollout-to-emulator.mjs
 import { createLangdockReleaser } from '@agent-release/adapter-langdock';
 import { InMemoryLedger } from '@agent-release/core/testing';
@@ -59,7 +60,10 @@ try {
 
   // Some agents are no longer shared with the tenants' keys: their releases fail with 403.
   for (const { agentId } of targets.slice(5, 9)) langdock.state.forbidAgent(agentId);
-  console.log('rollout 2: a change that fails on some agents, failure budget 2');
+  const modelBefore = new Map(
+    targets.map(({ agentId }) => [agentId, langdock.state.activeVersion(agentId)?.config.model]),
+  );
+  console.log('rollout 2: a change that fails on some agents, failure budget 2, rollback on halt');
   const bad = engine.start({
     id: 'model-switch',
     changes: { model: 'gpt-4o-mini' },
@@ -69,6 +73,8 @@ try {
       { name: 'batch', count: 9 },
     ],
     failureBudget: { maxFailures: 2 },
+    // Langdock keeps no old versions: the rollback re-publishes what the ledger recorded before.
+    rollbackOnHalt: true,
   });
   show(bad);
   const second = await bad.done;
@@ -81,6 +87,13 @@ try {
       error: r.error?.code ?? '',
     })),
   );
+  const rolledBack = second.rollbacks.filter((r) => r.outcome === 'rolled-back').length;
+  console.log(`  rolled back ${rolledBack} agents`);
+  const notBack = targets.filter(
+    ({ agentId }) => langdock.state.activeVersion(agentId)?.config.model !== modelBefore.get(agentId),
+  );
+  if (notBack.length > 0) throw new Error(`${notBack.length} agents still run the halted change's model`);
+  console.log('  every agent runs its earlier model again (checked on the emulator)');
   const untouched = targets.length - second.results.length;
   console.log(`  ${untouched} agents were never started; running the same plan again resumes it.`);
 } finally {

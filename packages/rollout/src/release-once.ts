@@ -48,7 +48,9 @@ export async function releaseOnce(
   if (crashed) {
     const stranded = await strandedVersion(releaser, job, crashed, signal);
     // rollback() to a named version is core's one way to make an existing version live under the lease.
-    if (stranded) await rollback(releaser, job.agentId, { to: stranded.id }, common);
+    if (stranded) {
+      await rollback(releaser, job.agentId, { to: stranded.id }, { ...common, rolloutId: job.rolloutId });
+    }
   }
   const result = await release(releaser, job.agentId, job.changes, {
     ...common,

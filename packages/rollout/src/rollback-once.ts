@@ -39,6 +39,8 @@ export async function rollbackOnce(
     lock: deps.lock,
     tenant: job.tenant,
     actor: deps.actor ?? `rollout:${job.rolloutId}`,
+    // Filed under the rollout it undoes, next to its releases.
+    rolloutId: job.rolloutId,
     maxWaitMs: job.maxWaitMs,
     signal,
   };

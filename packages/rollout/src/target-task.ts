@@ -40,6 +40,11 @@ export interface TargetTaskDeps {
    * unavailable) after the adapter's own retries. Default 3.
    */
   attempts?: number | undefined;
+  /**
+   * Attempts per target while the vendor keeps answering 429 (rate limited): a 429 says "later",
+   * not "no", and workers sharing an API key can meet several in a row. Default 10.
+   */
+  rateLimitedAttempts?: number | undefined;
   /** Wait before the next attempt when the vendor named none; grows with each attempt. Default 1,000 ms. */
   retryDelayMs?: number | undefined;
   clock?: Clock | undefined;
@@ -68,6 +73,7 @@ export async function runTargetJob(
   const started = clock.now();
   const base = { index: job.index, tenant: job.tenant, agentId: job.agentId };
   const attempts = Math.max(1, deps.attempts ?? 3);
+  const rateLimitedAttempts = Math.max(attempts, deps.rateLimitedAttempts ?? 10);
   for (let attempt = 1; ; attempt++) {
     try {
       const raw = await deps.resolveReleaser(job.tenant);
@@ -79,8 +85,10 @@ export async function runTargetJob(
       return { ...base, ...outcome, durationMs: clock.now() - started };
     } catch (error) {
       // Safe to try again: the next attempt reads the ledger and re-checks what this one left.
-      if (attempt < attempts && isAgentReleaseError(error) && error.retryable && !signal?.aborted) {
-        const asked = error instanceof RateLimitedError ? error.retryAfterMs : undefined;
+      const limited = error instanceof RateLimitedError;
+      const allowed = limited ? rateLimitedAttempts : attempts;
+      if (attempt < allowed && isAgentReleaseError(error) && error.retryable && !signal?.aborted) {
+        const asked = limited ? error.retryAfterMs : undefined;
         await clock.sleep(asked ?? (deps.retryDelayMs ?? 1000) * attempt, signal).catch(() => {});
         continue;
       }

@@ -8,18 +8,18 @@ import {
 import type { RolloutPlan } from '@agent-release/rollout';
 import { createBullmqEngine } from '@agent-release/rollout/bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
+import { dropSchema, postgresForSuites, uniqueSchema } from './support/postgres.js';
 import { deleteKeys, REDIS, redisForSuites, uniquePrefix } from './support/redis.js';
 import { openSharedLedger } from './support/shared-ledger.js';
 import { spawnWorker, stopWorker } from './support/spawn-worker.js';
 import type { WorkerProcessConfig } from './support/worker-process.js';
 
-const redisUp = await redisForSuites(
-  'rollout crash test with worker processes (packages/rollout/test/crash.test.ts)',
-);
+const SUITE = 'rollout crash test with worker processes (packages/rollout/test/crash.test.ts)';
+const servicesUp = (await redisForSuites(SUITE)) && (await postgresForSuites(SUITE));
 
 const AGENTS_PER_TENANT = 8;
 
-describe.skipIf(!redisUp)('rollout crash test: kill -9 of a worker process mid-rollout', () => {
+describe.skipIf(!servicesUp)('rollout crash test: kill -9 of a worker process mid-rollout', () => {
   const cleanups: Array<() => Promise<unknown>> = [];
   afterAll(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
@@ -68,9 +68,15 @@ describe.skipIf(!redisUp)('rollout crash test: kill -9 of a worker process mid-r
 
     const prefix = uniquePrefix();
     cleanups.push(() => deleteKeys(prefix));
+    // Every process shares one PostgreSQL ledger (a schema of this run's own) and its lease; the
+    // killed worker's leases expire as soon as its BullMQ job locks do.
+    const schema = uniqueSchema('rollout_crash');
+    cleanups.push(() => dropSchema(schema));
+    const ledger = await openSharedLedger({ schema, leaseTtlMs: 1500 });
+    cleanups.push(() => ledger.close());
     const config: WorkerProcessConfig = {
       prefix,
-      ledgerName: `${prefix}:shared`,
+      ledger: { schema, leaseTtlMs: 1500, maxConnections: 4 },
       concurrency: 4,
       lockDurationMs: 1500,
       tenants,
@@ -80,8 +86,6 @@ describe.skipIf(!redisUp)('rollout crash test: kill -9 of a worker process mid-r
     cleanups.push(() => stopWorker(doomed));
     const engine = await createBullmqEngine({ connection: REDIS, prefix, sweepIntervalMs: 500 });
     cleanups.push(() => engine.close());
-    const ledger = openSharedLedger(config.ledgerName);
-    cleanups.push(() => ledger.close());
 
     const instructions = `rolled out ${prefix}`;
     const plan: RolloutPlan = {

@@ -67,10 +67,31 @@ describe('a target that fails with a retryable error', () => {
     expect(tenant.releaser.activeConfig(agent)?.instructions).toBe('new');
   });
 
+  it('waits out a vendor that keeps answering 429 longer than the other retryable errors', async () => {
+    // A 429 says "later", not "no": workers sharing a key can meet it several times in a row.
+    const fleet = new TestFleet();
+    const tenant = fleet.addTenant('acme', 'on-publish', 1);
+    throttle(tenant.releaser, 'publish', tenant.agents[0] as string, 6);
+    const clock = new ManualClock();
+    const engine = createInProcessEngine({
+      resolveReleaser: fleet.resolveReleaser,
+      ledger: fleet.ledger,
+      clock,
+    });
+    const summary = await engine.start({
+      id: 'retry-429',
+      changes: { instructions: 'new' },
+      targets: fleet.targets(),
+    }).done;
+    expect(summary.results.map((r) => r.outcome)).toEqual(['released']);
+    expect(clock.sleeps).toEqual([2000, 2000, 2000, 2000, 2000, 2000]);
+    expect([...fleet.newVersions().values()]).toEqual([1]);
+  });
+
   it('fails after the last attempt', async () => {
     const fleet = new TestFleet();
     const tenant = fleet.addTenant('acme', 'on-publish', 1);
-    throttle(tenant.releaser, 'publish', tenant.agents[0] as string, 10);
+    throttle(tenant.releaser, 'publish', tenant.agents[0] as string, 100);
     const engine = createInProcessEngine({
       resolveReleaser: fleet.resolveReleaser,
       ledger: fleet.ledger,

@@ -170,6 +170,16 @@ export function describeRolloutEngineConformance(name: string, makeEngine: MakeR
         [2, 'rolled-back'],
         [3, 'rolled-back'],
       ]);
+      // The ledger files each rollback under this rollout, next to the release it undid.
+      for (const t of fleet.tenants.filter((t) => t.id.startsWith('good'))) {
+        for (const agentId of t.agents) {
+          const mine = await fleet.ledger.history({ agentId, tenant: t.id, rolloutId: plan.id });
+          expect(mine.map((e) => [e.kind, e.outcome])).toEqual([
+            ['rollback', 'rolled-back'],
+            ['release', 'released'],
+          ]);
+        }
+      }
       // The wave after the halt never started: no version, no result.
       for (const a of fleet.tenant('later').agents)
         expect(fleet.tenant('later').releaser.versionIds(a)).toHaveLength(1);

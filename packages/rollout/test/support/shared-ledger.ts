@@ -1,19 +1,26 @@
-import type { ReleaseLedger } from '@agent-release/core';
-import { Redis } from 'ioredis';
-import { REDIS } from './redis.js';
-import { RedisTestLedger } from './redis-test-ledger.js';
+import { createPostgresLedger, type LedgerStore } from '@agent-release/ledger';
+import { PG_URL } from './postgres.js';
+
+/** How the processes of one run open their shared ledger. */
+export interface SharedLedgerConfig {
+  /** The run's own schema (see `uniqueSchema`). */
+  schema: string;
+  /** How long a killed holder's lease blocks its agent. Default: the ledger's (30 s). */
+  leaseTtlMs?: number | undefined;
+  /** Pool size per process. Default: the ledger's (10). */
+  maxConnections?: number | undefined;
+}
 
 /**
- * The ledger every process of the crash test opens, by a name they agree on. The one switch to
- * flip when `@agent-release/ledger` lands: return `createSqliteLedger({ path })` (one file per
- * name) or `createPostgresLedger({ connectionString })` (one schema per name) instead.
+ * The ledger every process of the crash test and the bench opens: `@agent-release/ledger`'s
+ * PostgreSQL store in one schema per run. Its `lock` is the cross-process release lease.
+ * Open it once in the parent before starting workers, so that the schema's migrations run once.
  */
-export function openSharedLedger(name: string): ReleaseLedger {
-  const redis = new Redis(REDIS);
-  const ledger = new RedisTestLedger(redis, name);
-  return Object.assign(Object.create(ledger) as ReleaseLedger, {
-    close: async () => {
-      await redis.quit();
-    },
+export function openSharedLedger(config: SharedLedgerConfig): Promise<LedgerStore> {
+  return createPostgresLedger({
+    connectionString: PG_URL,
+    schema: config.schema,
+    ...(config.maxConnections !== undefined && { maxConnections: config.maxConnections }),
+    ...(config.leaseTtlMs !== undefined && { lease: { ttlMs: config.leaseTtlMs, pollMs: 50 } }),
   });
 }

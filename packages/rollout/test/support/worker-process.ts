@@ -6,11 +6,12 @@
 import type { AgentReleaser, VersionInfo } from '@agent-release/core';
 import { createRolloutWorker } from '@agent-release/rollout/bullmq';
 import { REDIS } from './redis.js';
-import { openSharedLedger } from './shared-ledger.js';
+import { openSharedLedger, type SharedLedgerConfig } from './shared-ledger.js';
 
 export interface WorkerProcessConfig {
   prefix: string;
-  ledgerName: string;
+  /** The PostgreSQL ledger all processes share; its lease keeps each agent's releases apart. */
+  ledger: SharedLedgerConfig;
   concurrency: number;
   lockDurationMs: number;
   /** Per API key; default 200 calls/s. */
@@ -77,12 +78,13 @@ async function resolveReleaser(tenant: string): Promise<AgentReleaser> {
   return releaser;
 }
 
-const ledger = openSharedLedger(config.ledgerName);
+const ledger = await openSharedLedger(config.ledger);
 const worker = await createRolloutWorker({
   connection: REDIS,
   prefix: config.prefix,
   resolveReleaser,
   ledger,
+  lock: ledger.lock,
   concurrency: config.concurrency,
   lockDurationMs: config.lockDurationMs,
   rateKeyOf: (tenant) => config.tenants[tenant]?.apiKey ?? tenant,
