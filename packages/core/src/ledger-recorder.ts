@@ -23,6 +23,7 @@ export type LedgerContext = Pick<
 export class LedgerRecorder {
   #entry: LedgerEntry | undefined;
   #armed = false;
+  #finished = false;
 
   constructor(
     private readonly ledger: ReleaseLedger | undefined,
@@ -64,6 +65,32 @@ export class LedgerRecorder {
   }
 
   /**
+   * Runs `body` and records how it ended before returning, so that the entry is finished while the
+   * caller still holds the release lease: a process that takes the lease next never reads a
+   * `running` entry for an attempt that is over. Returns what `finish` returned as `ledgerError`.
+   */
+  async within<T>(
+    body: () => Promise<T>,
+    ended: (value: T) => {
+      outcome: LedgerEntryFinish['outcome'];
+      versionAfter?: string | undefined;
+      snapshotAfter?: ConfigSnapshot | undefined;
+    },
+    steps: readonly StepRecord[],
+    surface: (error: unknown) => unknown,
+  ): Promise<{ value: T; ledgerError: unknown }> {
+    let value: T;
+    try {
+      value = await body();
+    } catch (error) {
+      await this.finish('failed', { error: surface(error), steps });
+      throw error;
+    }
+    const { outcome, ...facts } = ended(value);
+    return { value, ledgerError: await this.finish(outcome, { ...facts, steps }) };
+  }
+
+  /**
    * Records the end. Returns the error when the ledger could not be written, so the caller can
    * report it without changing what it tells about the vendor (which is true either way).
    */
@@ -76,7 +103,8 @@ export class LedgerRecorder {
       steps: readonly StepRecord[];
     },
   ): Promise<unknown> {
-    if (!this.ledger || !this.#armed) return undefined;
+    if (!this.ledger || !this.#armed || this.#finished) return undefined;
+    this.#finished = true;
     try {
       await this.begin({});
       if (!this.#entry) return undefined;

@@ -140,6 +140,8 @@ export async function release(
     label: options.label,
   });
   emit({ type: 'release-start', provider, agentId, at: releaseStart });
+  const surface = (error: unknown) =>
+    !isAgentReleaseError(error) && signal?.aborted ? new AbortedError('The release was aborted') : error;
 
   try {
     await runner.run(
@@ -151,107 +153,122 @@ export async function release(
 
     // One release per agent at a time: two interleaving would fork from the same base and the
     // second publish would silently drop the first one's change.
-    const result = await holdReleaseLease(options.lock, { provider, agentId }, signal, async (guard) => {
-      runner.guard = guard;
-      if (recorder.enabled) await recorder.begin(await beforeFacts(releaser, agentId, changes, signal));
-      const draft = await runner.run(
-        'edit-draft',
-        () => releaser.editDraft(agentId, changes, { draftId: options.draftId, signal }),
-        (d) => `draft ${d.draftId}${d.baseVersionId ? ` from version ${d.baseVersionId}` : ''}`,
-      );
-      const onGateProgress = (progress: GateProgress) =>
-        emit({ type: 'gate-progress', provider, agentId, progress });
-      let publishStarted = false;
-      const outcome = await runner
-        .run(
-          'publish',
-          () => {
-            publishStarted = true;
-            return releaser.publish(draft, {
-              label: options.label,
-              description: options.description,
-              signal,
-              maxWaitMs: options.maxWaitMs,
-              onGateProgress,
-            });
-          },
-          (o) =>
-            o.status === 'unchanged'
-              ? `unchanged (${o.reason ?? 'no-changes'})`
-              : `published ${describeVersion(o.version)}${o.version.isActive ? ' (live)' : ' (not yet live)'}`,
-        )
-        .catch(async (error: unknown) => {
-          // Stopped before publish even started (abort, lost lease): take our edits back out of
-          // the draft, so a shared draft does not keep edits of a release that says it failed.
-          if (!publishStarted) await discardDraft(releaser, draft, runner);
-          throw error;
-        });
-      if (outcome.status === 'unchanged') {
-        runner.skip('activate', 'nothing new to activate');
-        runner.skip('confirm', 'nothing new to confirm');
-        return {
-          status: 'unchanged',
-          provider,
-          agentId,
-          unchangedReason: outcome.reason ?? 'no-changes',
-        } as const;
-      }
-
-      let version = outcome.version;
-      if (version.isActive) {
-        runner.skip('activate', 'live on publish');
-      } else if (options.activate === false) {
-        runner.skip('activate', 'activate: false');
-      } else {
-        version = await runner.run(
-          'activate',
-          () =>
-            releaser.activate(agentId, version.id, { signal, maxWaitMs: options.maxWaitMs, onGateProgress }),
-          (v) => `activated ${describeVersion(v)}`,
-        );
-      }
-
-      if (!releaser.capabilities.confirmsActiveVersion) {
-        runner.skip('confirm', `${provider} cannot report the live version id`);
-      } else if (!version.isActive) {
-        runner.skip('confirm', 'not activated');
-      } else {
-        const published = version;
-        version = await runner.run(
-          'confirm',
+    const { value: result, ledgerError } = await holdReleaseLease(
+      options.lock,
+      { provider, agentId },
+      signal,
+      async (guard) => {
+        runner.guard = guard;
+        return recorder.within(
           async () => {
-            const live = await releaser.getActiveVersion(agentId, { signal });
-            if (!live || live.id !== published.id) {
-              throw new ConflictError(
-                `${provider}: version ${published.id} was activated but ${live ? `version ${live.id}` : 'no version'} is live now; another writer changed the agent meanwhile`,
-                { provider, operation: 'confirm' },
+            if (recorder.enabled) await recorder.begin(await beforeFacts(releaser, agentId, changes, signal));
+            const draft = await runner.run(
+              'edit-draft',
+              () => releaser.editDraft(agentId, changes, { draftId: options.draftId, signal }),
+              (d) => `draft ${d.draftId}${d.baseVersionId ? ` from version ${d.baseVersionId}` : ''}`,
+            );
+            const onGateProgress = (progress: GateProgress) =>
+              emit({ type: 'gate-progress', provider, agentId, progress });
+            let publishStarted = false;
+            const outcome = await runner
+              .run(
+                'publish',
+                () => {
+                  publishStarted = true;
+                  return releaser.publish(draft, {
+                    label: options.label,
+                    description: options.description,
+                    signal,
+                    maxWaitMs: options.maxWaitMs,
+                    onGateProgress,
+                  });
+                },
+                (o) =>
+                  o.status === 'unchanged'
+                    ? `unchanged (${o.reason ?? 'no-changes'})`
+                    : `published ${describeVersion(o.version)}${o.version.isActive ? ' (live)' : ' (not yet live)'}`,
+              )
+              .catch(async (error: unknown) => {
+                // Stopped before publish even started (abort, lost lease): take our edits back out of
+                // the draft, so a shared draft does not keep edits of a release that says it failed.
+                if (!publishStarted) await discardDraft(releaser, draft, runner);
+                throw error;
+              });
+            if (outcome.status === 'unchanged') {
+              runner.skip('activate', 'nothing new to activate');
+              runner.skip('confirm', 'nothing new to confirm');
+              return {
+                status: 'unchanged',
+                provider,
+                agentId,
+                unchangedReason: outcome.reason ?? 'no-changes',
+              } as const;
+            }
+
+            let version = outcome.version;
+            if (version.isActive) {
+              runner.skip('activate', 'live on publish');
+            } else if (options.activate === false) {
+              runner.skip('activate', 'activate: false');
+            } else {
+              version = await runner.run(
+                'activate',
+                () =>
+                  releaser.activate(agentId, version.id, {
+                    signal,
+                    maxWaitMs: options.maxWaitMs,
+                    onGateProgress,
+                  }),
+                (v) => `activated ${describeVersion(v)}`,
               );
             }
-            return { ...published, ...live };
+
+            if (!releaser.capabilities.confirmsActiveVersion) {
+              runner.skip('confirm', `${provider} cannot report the live version id`);
+            } else if (!version.isActive) {
+              runner.skip('confirm', 'not activated');
+            } else {
+              const published = version;
+              version = await runner.run(
+                'confirm',
+                async () => {
+                  const live = await releaser.getActiveVersion(agentId, { signal });
+                  if (!live || live.id !== published.id) {
+                    throw new ConflictError(
+                      `${provider}: version ${published.id} was activated but ${live ? `version ${live.id}` : 'no version'} is live now; another writer changed the agent meanwhile`,
+                      { provider, operation: 'confirm' },
+                    );
+                  }
+                  return { ...published, ...live };
+                },
+                (v) => `live version is ${describeVersion(v)}`,
+              );
+            }
+            return {
+              status: 'released',
+              provider,
+              agentId,
+              version,
+              ...(outcome.reconciled ? { reconciled: true } : {}),
+            } as const;
           },
-          (v) => `live version is ${describeVersion(v)}`,
+          (r) => ({
+            outcome: r.status,
+            versionAfter:
+              r.status === 'released' && r.version.isActive ? r.version.id : recorder.entry?.versionBefore,
+          }),
+          steps,
+          surface,
         );
-      }
-      return {
-        status: 'released',
-        provider,
-        agentId,
-        version,
-        ...(outcome.reconciled ? { reconciled: true } : {}),
-      } as const;
-    });
+      },
+    );
 
     const final: ReleaseResult = { ...result, steps, durationMs: clock.now() - releaseStart };
-    const ledgerError = await recorder.finish(final.status, {
-      versionAfter: final.version?.isActive ? final.version.id : recorder.entry?.versionBefore,
-      steps,
-    });
     if (ledgerError) emit({ type: 'ledger-error', provider, agentId, error: ledgerError });
     emit({ type: 'release-end', provider, agentId, result: final });
     return final;
   } catch (error) {
-    const surfaced =
-      !isAgentReleaseError(error) && signal?.aborted ? new AbortedError('The release was aborted') : error;
+    const surfaced = surface(error);
     const ledgerError = await recorder.finish('failed', { error: surfaced, steps });
     if (ledgerError) emit({ type: 'ledger-error', provider, agentId, error: ledgerError });
     emit({ type: 'release-error', provider, agentId, error: surfaced, steps });

@@ -110,7 +110,8 @@ export async function rollback(
     rolloutId: options.rolloutId,
   });
   emit({ type: 'rollback-start', provider, agentId, at: started });
-  let outcome: Omit<RollbackResult, 'steps' | 'durationMs'> | undefined;
+  const surface = (error: unknown) =>
+    !isAgentReleaseError(error) && signal?.aborted ? new AbortedError('The rollback was aborted') : error;
   let snapshotAfter: ConfigSnapshot | undefined;
   try {
     await runner.run(
@@ -119,59 +120,66 @@ export async function rollback(
       () => 'input valid',
     );
     recorder.arm();
-    outcome = await holdReleaseLease(options.lock, { provider, agentId }, signal, async (guard) => {
-      runner.guard = guard;
-      const live = releaser.capabilities.confirmsActiveVersion
-        ? await releaser.getActiveVersion(agentId, { signal })
-        : null;
-      const plan = await runner.run(
-        'resolve-target',
-        () => planRollback(releaser, agentId, target, live, options.ledger, signal),
-        describePlan,
-      );
-      const base = { provider, agentId, fromVersionId: live?.id, targetVersionId: plan.versionId };
-      if (plan.kind === 'already-live') {
-        runner.skip('make-live', `version ${plan.versionId} is live already`);
-        runner.skip('confirm', 'nothing changed');
-        await recorder.begin({ versionBefore: live?.id });
-        return { ...base, status: 'unchanged', version: live ?? undefined } as const;
-      }
-      await recorder.begin({
-        versionBefore: live?.id,
-        ...(await snapshots(releaser, agentId, plan, recorder.enabled, signal)),
-      });
-      const onGateProgress = (progress: GateProgress) =>
-        emit({ type: 'gate-progress', provider, agentId, progress });
-      const made = await runner.run(
-        'make-live',
-        () => makeLive(releaser, agentId, plan, { signal, maxWaitMs: options.maxWaitMs, onGateProgress }),
-        (v) => (v ? `live: ${v.id}` : 'unchanged: the values are live already'),
-      );
-      if (!made) {
-        runner.skip('confirm', 'nothing changed');
-        return { ...base, status: 'unchanged', version: live ?? undefined } as const;
-      }
-      const version = await confirm(releaser, agentId, made, runner, signal);
-      // Going back to an older version, only the end can say what is live now: read it for the
-      // ledger (a re-publish recorded its values at the start). A failed read costs the history
-      // that snapshot, not the rollback.
-      if (plan.kind === 'activate' && recorder.enabled && releaser.readConfig) {
-        snapshotAfter = await releaser.readConfig(agentId, { signal }).catch(() => undefined);
-      }
-      return { ...base, status: 'rolled-back', version } as const;
-    });
+    const { value: outcome, ledgerError } = await holdReleaseLease(
+      options.lock,
+      { provider, agentId },
+      signal,
+      async (guard) => {
+        runner.guard = guard;
+        return recorder.within(
+          async () => {
+            const live = releaser.capabilities.confirmsActiveVersion
+              ? await releaser.getActiveVersion(agentId, { signal })
+              : null;
+            const plan = await runner.run(
+              'resolve-target',
+              () => planRollback(releaser, agentId, target, live, options.ledger, signal),
+              describePlan,
+            );
+            const base = { provider, agentId, fromVersionId: live?.id, targetVersionId: plan.versionId };
+            if (plan.kind === 'already-live') {
+              runner.skip('make-live', `version ${plan.versionId} is live already`);
+              runner.skip('confirm', 'nothing changed');
+              await recorder.begin({ versionBefore: live?.id });
+              return { ...base, status: 'unchanged', version: live ?? undefined } as const;
+            }
+            await recorder.begin({
+              versionBefore: live?.id,
+              ...(await snapshots(releaser, agentId, plan, recorder.enabled, signal)),
+            });
+            const onGateProgress = (progress: GateProgress) =>
+              emit({ type: 'gate-progress', provider, agentId, progress });
+            const made = await runner.run(
+              'make-live',
+              () =>
+                makeLive(releaser, agentId, plan, { signal, maxWaitMs: options.maxWaitMs, onGateProgress }),
+              (v) => (v ? `live: ${v.id}` : 'unchanged: the values are live already'),
+            );
+            if (!made) {
+              runner.skip('confirm', 'nothing changed');
+              return { ...base, status: 'unchanged', version: live ?? undefined } as const;
+            }
+            const version = await confirm(releaser, agentId, made, runner, signal);
+            // Going back to an older version, only the end can say what is live now: read it for the
+            // ledger (a re-publish recorded its values at the start). A failed read costs the history
+            // that snapshot, not the rollback.
+            if (plan.kind === 'activate' && recorder.enabled && releaser.readConfig) {
+              snapshotAfter = await releaser.readConfig(agentId, { signal }).catch(() => undefined);
+            }
+            return { ...base, status: 'rolled-back', version } as const;
+          },
+          (r) => ({ outcome: r.status, versionAfter: r.version?.id, snapshotAfter }),
+          runner.steps,
+          surface,
+        );
+      },
+    );
     const result: RollbackResult = { ...outcome, steps: runner.steps, durationMs: clock.now() - started };
-    const ledgerError = await recorder.finish(result.status === 'unchanged' ? 'unchanged' : 'rolled-back', {
-      versionAfter: result.version?.id,
-      snapshotAfter,
-      steps: runner.steps,
-    });
     if (ledgerError) emit({ type: 'ledger-error', provider, agentId, error: ledgerError });
     emit({ type: 'rollback-end', provider, agentId, result });
     return result;
   } catch (error) {
-    const surfaced =
-      !isAgentReleaseError(error) && signal?.aborted ? new AbortedError('The rollback was aborted') : error;
+    const surfaced = surface(error);
     const ledgerError = await recorder.finish('failed', { error: surfaced, steps: runner.steps });
     if (ledgerError) emit({ type: 'ledger-error', provider, agentId, error: ledgerError });
     emit({ type: 'rollback-error', provider, agentId, error: surfaced, steps: runner.steps });

@@ -1,6 +1,7 @@
 import {
   type AgentReleaser,
   NotFoundError,
+  type ReleaseLock,
   type RollbackEvent,
   release,
   rollback,
@@ -160,5 +161,27 @@ describe('rollback()', () => {
       },
     };
     await expect(rollback(racing, agentId, { to: 'previous' })).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('finishes the ledger entry while it still holds the lease, for releases and rollbacks alike', async () => {
+    const r = new InMemoryReleaser();
+    const ledger = new InMemoryLedger();
+    const agentId = r.createAgent({ instructions: 'v0' });
+    const seenAtRelease: string[] = [];
+    const lock: ReleaseLock = {
+      async acquire(key) {
+        return {
+          key,
+          lost: new AbortController().signal,
+          release: async () => {
+            const [last] = await ledger.history({ agentId });
+            seenAtRelease.push(last?.outcome ?? 'none');
+          },
+        };
+      },
+    };
+    await release(r, agentId, { instructions: 'one' }, { ledger, lock });
+    await rollback(r, agentId, { to: 'previous' }, { ledger, lock });
+    expect(seenAtRelease).toEqual(['released', 'rolled-back']);
   });
 });
