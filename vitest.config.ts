@@ -9,6 +9,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@agent-release\/core\/testing$/, replacement: src('./packages/core/src/testing/index.ts') },
+      { find: /^@agent-release\/core\/provider$/, replacement: src('./packages/core/src/provider/index.ts') },
       { find: /^@agent-release\/core$/, replacement: src('./packages/core/src/index.ts') },
       { find: /^@agent-release\/emulator$/, replacement: src('./packages/emulator/src/index.ts') },
       { find: /^@agent-release\/adapter-atoms$/, replacement: src('./packages/adapter-atoms/src/index.ts') },

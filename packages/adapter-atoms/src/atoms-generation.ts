@@ -23,7 +23,7 @@ import {
   type PublishOutcome,
   type VersionInfo,
 } from '@agent-release/core';
-import { BoundedMap } from './atoms-bounded-map.js';
+import { BoundedMap } from '@agent-release/core/provider';
 import { isErrorCode } from './atoms-errors.js';
 import { ATOMS_PROVIDER, atomsObjectIdSchema } from './atoms-ids.js';
 import type { AtomsChangeSet } from './atoms-mapping.js';

@@ -20,6 +20,7 @@ import {
   type VersionInfo,
   waitUntil,
 } from '@agent-release/core';
+import { BoundedMap } from '@agent-release/core/provider';
 import {
   type AtomsAgentRow,
   type AtomsVersionRow,
@@ -32,7 +33,6 @@ import {
   patchDraftConfigResponseSchema,
   publishResponseSchema,
 } from './atoms-api.js';
-import { BoundedMap } from './atoms-bounded-map.js';
 import { isErrorCode, isLostWrite } from './atoms-errors.js';
 import { ATOMS_PROVIDER, atomsDraftIdSchema } from './atoms-ids.js';
 import {

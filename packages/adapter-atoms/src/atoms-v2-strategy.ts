@@ -27,8 +27,8 @@ import {
   type VersionInfo,
   waitUntil,
 } from '@agent-release/core';
+import { BoundedMap } from '@agent-release/core/provider';
 import type { AtomsAgentRow } from './atoms-api.js';
-import { BoundedMap } from './atoms-bounded-map.js';
 import { errorTypeOfError, isErrorCode, isLostWrite } from './atoms-errors.js';
 import { ATOMS_PROVIDER } from './atoms-ids.js';
 import {

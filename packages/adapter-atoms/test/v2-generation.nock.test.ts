@@ -5,9 +5,9 @@ import {
   type PublishOutcome,
   type VersionInfo,
 } from '@agent-release/core';
+import { BoundedMap } from '@agent-release/core/provider';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BoundedMap } from '../src/atoms-bounded-map.js';
 import {
   ATOMS_CAPABILITIES,
   ATOMS_V2_CAPABILITIES,
