@@ -351,10 +351,7 @@ describe('listVersions', () => {
       .reply(200, ok({ versions: [versionRow(V2), versionRow(V1, { isActive: true })], total: 7 }));
 
     const page = await releaser.listVersions(AGENT, { limit: 2, skip: 4 });
-    expect(page.total).toBe(7);
-    expect(page.limit).toBe(2);
-    expect(page.skip).toBe(4);
-    expect(page.versions.map((v) => [v.id, v.isActive])).toEqual([
+    expect(page.map((v) => [v.id, v.isActive])).toEqual([
       [V2, false],
       [V1, true],
     ]);
@@ -367,7 +364,7 @@ describe('listVersions', () => {
       .query({ limit: '20', skip: '0' })
       .reply(200, ok({ versions: [], total: 0 }));
 
-    expect((await releaser.listVersions(AGENT)).versions).toEqual([]);
+    expect(await releaser.listVersions(AGENT)).toEqual([]);
   });
 
   it.each([[{ limit: 0 }], [{ limit: 101 }], [{ skip: -1 }], [{ limit: 1.5 }]])(

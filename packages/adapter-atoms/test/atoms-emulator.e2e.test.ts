@@ -138,7 +138,7 @@ describe('atoms against the emulator', () => {
   });
 
   it('reports security-check progress to the release observer', async () => {
-    const { releaser, agentId } = await setup();
+    const { releaser, agentId } = await setup({}, { apiGeneration: 'v1' });
     const gates: string[] = [];
 
     await release(
@@ -406,10 +406,9 @@ describe('atoms against the emulator', () => {
     expect((await releaser.getActiveVersion(agentId))?.id).toBe(v1);
 
     const page = await releaser.listVersions(agentId, { limit: 1 });
-    expect(page.total).toBe(2);
-    expect(page.versions.map((v) => v.id)).toEqual([released.version?.id]);
+    expect(page.map((v) => v.id)).toEqual([released.version?.id]);
     const next = await releaser.listVersions(agentId, { limit: 1, skip: 1 });
-    expect(next.versions.map((v) => [v.id, v.isActive])).toEqual([[v1, true]]);
+    expect(next.map((v) => [v.id, v.isActive])).toEqual([[v1, true]]);
   });
 
   it('a rejected key is an AuthenticationError that does not carry the key', async () => {

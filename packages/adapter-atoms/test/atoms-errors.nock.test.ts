@@ -13,7 +13,7 @@ import {
 } from '@agent-release/core';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { atomsRetryAfterMs, mapAtomsError } from '../src/index.js';
+import { atomsRetryAfterMs, mapAtomsError } from '../src/shared/errors.js';
 import { AGENT, agentBody, api, fail, makeReleaser, P, V2 } from './fixtures.js';
 
 beforeAll(() => {

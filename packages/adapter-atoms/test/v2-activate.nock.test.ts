@@ -243,10 +243,9 @@ describe('v2 reads', () => {
       .reply(200, ok({ revisions: [scanningRow(), revisionRow(V2), revisionRow(V1)], total: 3 }));
 
     const page = await releaser.listVersions(AGENT, { limit: 3 });
-    expect(page.versions.map((v) => [v.id, v.number, v.isActive])).toEqual([
+    expect(page.map((v) => [v.id, v.number, v.isActive])).toEqual([
       [V2, 2, true],
       [V1, 1, false],
     ]);
-    expect(page).toMatchObject({ total: 2, limit: 3, skip: 0 });
   });
 });

@@ -7,7 +7,12 @@ import {
 } from '@agent-release/core';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigFreezeError, DraftConflictError, mapAtomsError } from '../src/index.js';
+import { ConfigFreezeError, DraftConflictError } from '../src/index.js';
+import { atomsErrorMapper } from '../src/shared/errors.js';
+import { mapAtomsV2Failure } from '../src/v2/errors.js';
+
+const mapAtomsError = atomsErrorMapper(mapAtomsV2Failure);
+
 import {
   AGENT,
   agentBody,

@@ -4,9 +4,9 @@
  * draft row says about its publish.
  */
 import type { PublishGateInfo, VersionInfo } from '@agent-release/core';
-import { ATOMS_PROVIDER } from './atoms-ids.js';
-import { gateOf } from './atoms-security-check.js';
-import type { AtomsBranchSummaryRow, AtomsRevisionRow } from './atoms-v2-api.js';
+import { ATOMS_PROVIDER } from '../shared/ids.js';
+import { gateOf } from '../shared/security-check.js';
+import type { AtomsBranchSummaryRow, AtomsRevisionRow } from './api.js';
 
 /**
  * The branch an edit or publish targets. With `draftId` (the port's "edit this draft"), the

@@ -1,8 +1,8 @@
 /**
  * Pure mapping between the provider-neutral port and Atoms shapes: input validation of
  * `AgentChanges`, the `DraftConfigRequest` body an edit sends (v1 `PATCH .../config` and v2
- * `PUT .../draft` take the same fields), the publish body, and `AgentVersion` → `VersionInfo`.
- * No I/O here; the strategies call these around their requests.
+ * `PUT .../draft` take the same fields) and the publish body. No I/O here; the releasers call
+ * these around their requests.
  */
 import {
   type AgentChanges,
@@ -11,10 +11,9 @@ import {
   UnexpectedResponseError,
   ValidationError,
   type ValidationIssue,
-  type VersionInfo,
 } from '@agent-release/core';
 import { z } from 'zod';
-import type { AtomsAgentRow, AtomsVersionRow } from './atoms-api.js';
+import type { AtomsAgentRow } from './api.js';
 import {
   ATOMS_GLOBAL_PROMPT_MAX,
   ATOMS_METADATA_FIELDS,
@@ -22,9 +21,8 @@ import {
   type AtomsDraftConfig,
   type AtomsSlmModel,
   atomsProviderOptionsSchema,
-} from './atoms-config-schema.js';
-import { ATOMS_PROVIDER } from './atoms-ids.js';
-import { gateOf } from './atoms-security-check.js';
+} from './config-schema.js';
+import { ATOMS_PROVIDER } from './ids.js';
 
 /** `AgentChanges` after validation, split into what the neutral fields ask and the raw Atoms config. */
 export interface AtomsChangeSet {
@@ -235,23 +233,3 @@ export const atomsListVersionsOptionsSchema = z.object({
   limit: z.int('must be an integer').min(1, 'must be at least 1').max(100, 'must be at most 100').optional(),
   skip: z.int('must be an integer').min(0, 'must not be negative').optional(),
 });
-
-/**
- * An Atoms `AgentVersion` as a neutral {@link VersionInfo}. `isActive` is what this response
- * said (publish answers `false`); `fallbackActive` fills it when the field is missing.
- */
-export function toVersionInfo(agentId: string, row: AtomsVersionRow, fallbackActive = false): VersionInfo {
-  const gate = gateOf(row);
-  return {
-    provider: ATOMS_PROVIDER,
-    agentId,
-    id: row._id,
-    ...(typeof row.versionNumber === 'number' ? { number: row.versionNumber } : {}),
-    ...(typeof row.label === 'string' ? { label: row.label } : {}),
-    ...(typeof row.description === 'string' ? { description: row.description } : {}),
-    isActive: row.isActive ?? fallbackActive,
-    ...(row.publishedAt || row.createdAt ? { createdAt: (row.publishedAt ?? row.createdAt) as string } : {}),
-    ...(row.activatedAt ? { activatedAt: row.activatedAt } : {}),
-    ...(gate ? { gate } : {}),
-  };
-}
