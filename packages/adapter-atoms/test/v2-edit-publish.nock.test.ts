@@ -327,11 +327,17 @@ describe('v2 publish', () => {
       controller.abort();
       return ok({ revisions: [scanningRow()], total: 2 });
     });
+    // Settling: the branch is re-read, the armed publish cancelled, the branch read again.
+    openMain();
+    api()
+      .get(`${branchPath()}/draft`)
+      .reply(200, ok({ latest: scanningRow() }));
     bodiless(`${branchPath()}/draft/publish/cancel`).reply(200, ok({ cancelled: true }));
+    openMain();
 
     const error = await releaser.publish(draft, { signal: controller.signal }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AbortedError);
-    expect(error).toMatchObject({ details: { cancelled: true, branchId: MAIN } });
+    expect(error).toMatchObject({ details: { cancelled: true, live: false, branchId: MAIN } });
   });
 
   it('a scan past the deadline cancels the publish and is a SecurityCheckTimeoutError', async () => {
@@ -343,11 +349,20 @@ describe('v2 publish', () => {
     row()
       .times(2)
       .reply(200, ok({ revision: scanningRow('queued') }));
+    openMain();
+    api()
+      .get(`${branchPath()}/draft`)
+      .reply(200, ok({ latest: scanningRow() }));
     bodiless(`${branchPath()}/draft/publish/cancel`).reply(200, ok({ cancelled: true }));
+    openMain();
 
     const error = await releaser.publish(draft).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SecurityCheckTimeoutError);
-    expect(error).toMatchObject({ versionId: ROW, lastStatus: 'queued', details: { cancelled: true } });
+    expect(error).toMatchObject({
+      versionId: ROW,
+      lastStatus: 'queued',
+      details: { cancelled: true, live: false },
+    });
   });
 
   it('a publish cancelled by someone else while scanning is a ConflictError', async () => {
@@ -423,7 +438,12 @@ describe('v2 publish', () => {
       error_type: 'publish_in_progress',
       errors: ['A publish is already in progress on this branch'],
     });
-    listTop().reply(200, ok({ revisions: [revisionRow(ROW)], total: 2 }));
+    // Reconciled before anything else: the first publish is armed now, so its scan is awaited.
+    openMain();
+    api()
+      .get(`${branchPath()}/draft`)
+      .reply(200, ok({ latest: scanningRow() }));
+    row().reply(200, ok({ revision: revisionRow(ROW) }));
 
     expect(await releaser.publish(draft)).toMatchObject({ status: 'published', version: { id: ROW } });
   });

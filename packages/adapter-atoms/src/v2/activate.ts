@@ -36,7 +36,7 @@ type AtomsActivateOptions = ActivateOptions & { maxWaitMs?: number | undefined }
 
 /**
  * Makes a revision serve:
- * - the revision this releaser just made live (published on the live branch): returned, no request;
+ * - the revision the previous call (a publish on the live branch) just made live: returned, no request;
  * - the live branch's head: returned after one read (idempotent);
  * - a branch head that is not live: `POST .../branches/{branchId}/live`;
  * - an older revision (rollback): `POST .../revisions/{revisionId}/restore`, which commits its
@@ -53,7 +53,8 @@ export async function activate(
   opts: AtomsActivateOptions,
 ): Promise<VersionInfo> {
   const { signal } = opts;
-  const known = ctx.live.get(agentId);
+  const known = ctx.justPublished.get(agentId);
+  ctx.justPublished.delete(agentId);
   if (known?.id === versionId) return known;
 
   const branches = await listBranches(ctx, agentId, signal);
@@ -108,7 +109,6 @@ export function nowLive(
   how: string,
 ): VersionInfo {
   const version = revisionToVersionInfo(agentId, row, true);
-  ctx.live.set(agentId, version);
   ctx.branchOfRevision.set(row._id, branchId);
   ctx.logger.info('atoms revision live', {
     provider: ATOMS_PROVIDER,

@@ -3,13 +3,20 @@
  * runs, waited for), exactly once even when an answer is lost.
  */
 import {
+  AbortedError,
   ConflictError,
+  type GateProgress,
+  isAgentReleaseError,
   type PublishGateInfo,
   type PublishOutcome,
   SecurityCheckFailedError,
   UnexpectedResponseError,
 } from '@agent-release/core';
-import { pathOf } from '@agent-release/core/provider';
+import {
+  type Reconciled as CoreReconciled,
+  pathOf,
+  publishExactlyOnce as publishExactlyOnceCore,
+} from '@agent-release/core/provider';
 import { errorTypeOfError, isErrorCode, isLostWrite } from '../shared/errors.js';
 import { ATOMS_PROVIDER } from '../shared/ids.js';
 import type { PublishTarget } from '../shared/input.js';
@@ -30,6 +37,7 @@ import {
 } from './mapping.js';
 import { getBranch, getBranchDraft, getRevision, listBranches, target, type V2Context } from './requests.js';
 import { awaitScan } from './scan.js';
+import { settleArmedPublish, settledFacts, settledSentence } from './settle.js';
 
 /** Where a publish (or restore) commits, and what reconciliation needs to recognise it. */
 export interface PublishContext {
@@ -43,6 +51,9 @@ export interface PublishContext {
   isLive: boolean;
   label: string | undefined;
   signal: AbortSignal | undefined;
+  /** The caller's bound on waiting for the scan (else the releaser's). */
+  maxWaitMs?: number | undefined;
+  onGateProgress?: ((progress: GateProgress) => void) | undefined;
 }
 
 type Reconciled =
@@ -63,10 +74,10 @@ type Reconciled =
 export async function publish(
   ctx: V2Context,
   draft: PublishTarget,
-  body: { label?: string; description?: string },
   signal: AbortSignal | undefined,
+  onGateProgress?: ((progress: GateProgress) => void) | undefined,
 ): Promise<PublishOutcome> {
-  const { agentId } = draft;
+  const { agentId, body } = draft;
   if (draft.edited === false) {
     // A release publishes what it wrote, never a draft others left open on the branch.
     ctx.logger.info('atoms nothing was written to the draft; nothing to publish', {
@@ -130,6 +141,8 @@ export async function publish(
     isLive: summary.isLive,
     label: body.label,
     signal,
+    maxWaitMs: draft.maxWaitMs,
+    onGateProgress,
   });
 }
 
@@ -181,25 +194,18 @@ export async function draftNoLongerOpen(
  */
 export async function publishExactlyOnce(ctx: V2Context, pub: PublishContext): Promise<PublishOutcome> {
   const { agentId, branchId, signal } = pub;
-  const send = async () => {
-    const response = await ctx.http.request({
-      operation: 'publish',
-      method: 'POST',
-      path: pathOf`/agent/${agentId}/branches/${branchId}/draft/publish`,
-      body: pub.label !== undefined ? { label: pub.label } : {},
-      schema: publishResultResponseSchema,
-      // Never re-sent by the HTTP layer after it may have reached Atoms: see above.
-      idempotent: false,
-      signal,
-    });
-    return response.data.data;
-  };
-  const settle = async (reconciled: Reconciled, cause: unknown): Promise<PublishOutcome | undefined> => {
+  const toOutcome = async (
+    reconciled: Reconciled,
+    cause: unknown,
+  ): Promise<CoreReconciled<PublishOutcome>> => {
     switch (reconciled.kind) {
       case 'committed':
-        return published(ctx, pub, reconciled.row, 'reconciled');
+        return { kind: 'applied', value: published(ctx, pub, reconciled.row, 'reconciled') };
       case 'scanning':
-        return published(ctx, pub, await awaitScan(ctx, pub, reconciled.rowId, true), 'scanned');
+        return {
+          kind: 'applied',
+          value: published(ctx, pub, await awaitScan(ctx, pub, reconciled.rowId, true), 'scanned'),
+        };
       case 'failed':
         throw scanFailed(pub, reconciled.row._id, reconciled.gate);
       case 'missing':
@@ -208,36 +214,52 @@ export async function publishExactlyOnce(ctx: V2Context, pub: PublishContext): P
           { provider: ATOMS_PROVIDER, operation: 'publish', cause, details: { agentId, branchId } },
         );
       default:
-        return undefined;
+        return { kind: 'not-applied' };
     }
   };
-
   try {
-    return await afterPublish(ctx, pub, await send(), 'direct');
-  } catch (error) {
-    if (!isLostWrite(error)) throw error;
-    ctx.logger.warn('atoms publish answer lost; reconciling before any re-send', {
-      provider: ATOMS_PROVIDER,
-      apiGeneration: 'v2',
-      agentId,
-      branchId,
-      status: error.status,
-      reason: error.reason,
+    const { value } = await publishExactlyOnceCore<PublishOutcome>({
+      send: async (attempt) => {
+        const response = await ctx.http.request({
+          operation: 'publish',
+          method: 'POST',
+          path: pathOf`/agent/${agentId}/branches/${branchId}/draft/publish`,
+          body: pub.label !== undefined ? { label: pub.label } : {},
+          schema: publishResultResponseSchema,
+          // Never re-sent by the HTTP layer after it may have reached Atoms: see above.
+          idempotent: false,
+          signal,
+        });
+        return afterPublish(ctx, pub, response.data.data, attempt === 1 ? 'direct' : 'resent');
+      },
+      // Only one publish runs per branch: after a re-send, "in progress" (or the draft gone)
+      // means the first one landed.
+      mayHaveApplied: (error, attempt) =>
+        isLostWrite(error) ||
+        (attempt === 2 &&
+          (isErrorCode(error, 'NOT_FOUND') ||
+            (isErrorCode(error, 'CONFLICT') && errorTypeOfError(error) === PUBLISH_IN_PROGRESS))),
+      onPossiblyApplied: (error) =>
+        ctx.logger.warn('atoms publish answer lost; reconciling before any re-send', {
+          provider: ATOMS_PROVIDER,
+          apiGeneration: 'v2',
+          agentId,
+          branchId,
+          code: isAgentReleaseError(error) ? error.code : 'error',
+        }),
+      reconcile: async (cause) => toOutcome(await reconcilePublish(ctx, pub), cause),
     });
-    const first = await settle(await reconcilePublish(ctx, pub), error);
-    if (first !== undefined) return first;
-    try {
-      return await afterPublish(ctx, pub, await send(), 'resent');
-    } catch (second) {
-      // Only one publish runs per branch: "in progress" now means the first one did land.
-      if (isErrorCode(second, 'CONFLICT') && errorTypeOfError(second) === PUBLISH_IN_PROGRESS) {
-        return published(ctx, pub, await awaitScan(ctx, pub, undefined, true), 'scanned');
-      }
-      if (!isLostWrite(second) && !isErrorCode(second, 'NOT_FOUND')) throw second;
-      const again = await settle(await reconcilePublish(ctx, pub), second);
-      if (again !== undefined) return again;
-      throw second;
-    }
+    return value;
+  } catch (error) {
+    // An abort while the POST was in flight: the publish may be armed. Errors from the scan wait
+    // carry what settling found already (`details.live`).
+    if (!signal?.aborted || (isAgentReleaseError(error) && error.details?.live !== undefined)) throw error;
+    const settled = await settleArmedPublish(ctx, pub);
+    throw new AbortedError(`${ATOMS_PROVIDER} publish was aborted. ${settledSentence(settled, branchId)}`, {
+      provider: ATOMS_PROVIDER,
+      operation: 'publish',
+      details: { agentId, branchId, ...settledFacts(settled) },
+    });
   }
 }
 
@@ -287,7 +309,7 @@ export function published(
 ): PublishOutcome {
   const version = revisionToVersionInfo(pub.agentId, row, pub.isLive);
   ctx.branchOfRevision.set(row._id, pub.branchId);
-  if (pub.isLive) ctx.live.set(pub.agentId, version);
+  if (pub.isLive) ctx.justPublished.set(pub.agentId, version);
   ctx.logger.info('atoms revision published', {
     provider: ATOMS_PROVIDER,
     apiGeneration: 'v2',

@@ -89,6 +89,7 @@ export class AtomsV2Releaser implements AgentReleaser {
    */
   async editDraft(agentId: string, changes: AgentChanges, opts: EditDraftOptions = {}): Promise<DraftRef> {
     const args = parseEditArgs(agentId, changes, opts);
+    this.#ctx.justPublished.delete(args.agentId);
     return editDraft(this.#ctx, args.agentId, args.changes, { draftId: args.draftId, signal: opts.signal });
   }
 
@@ -100,7 +101,8 @@ export class AtomsV2Releaser implements AgentReleaser {
    */
   async publish(draft: DraftRef, opts: PublishOptions = {}): Promise<PublishOutcome> {
     const target = parsePublishArgs(draft, opts);
-    return publish(this.#ctx, target, target.body, opts.signal);
+    this.#ctx.justPublished.delete(target.agentId);
+    return publish(this.#ctx, target, opts.signal, opts.onGateProgress);
   }
 
   /**
@@ -115,6 +117,7 @@ export class AtomsV2Releaser implements AgentReleaser {
   /** The live branch's head revision, or `null` when the live branch has no commit. */
   async getActiveVersion(agentId: string, opts: GetActiveVersionOptions = {}): Promise<VersionInfo | null> {
     const id = parseReadArgs(agentId, opts.signal, 'getActiveVersion');
+    this.#ctx.justPublished.delete(id);
     const ctx = this.#ctx;
     const branches = await listBranches(ctx, id, opts.signal);
     if (branches.length === 0) throw notOnBranchModel(id, 'getActiveVersion');
@@ -123,7 +126,6 @@ export class AtomsV2Releaser implements AgentReleaser {
     if (live === undefined || head === undefined) return null;
     const row = await getRevision(ctx, id, live.branch._id, head, opts.signal);
     const version = revisionToVersionInfo(id, row, true);
-    ctx.live.set(id, version);
     ctx.branchOfRevision.set(head, live.branch._id);
     return version;
   }
@@ -131,6 +133,7 @@ export class AtomsV2Releaser implements AgentReleaser {
   /** Committed revisions of the live branch, newest first, with their scan state. */
   async listVersions(agentId: string, opts: AtomsListVersionsOptions = {}): Promise<VersionInfo[]> {
     const args = parseListArgs(agentId, opts);
+    this.#ctx.justPublished.delete(args.agentId);
     const ctx = this.#ctx;
     const branches = await listBranches(ctx, args.agentId, opts.signal);
     const live = pickBranch(branches, undefined);

@@ -22,8 +22,12 @@ import { pickBranch } from './mapping.js';
 export interface V2Context extends AtomsReleaserDeps {
   /** Revision id → branch id for revisions this releaser saw, to find them again in one read. */
   branchOfRevision: BoundedMap<string, string>;
-  /** Per agent, the revision this releaser last made or saw live. */
-  live: BoundedMap<string, VersionInfo>;
+  /**
+   * Per agent, the revision the last `publish` on the live branch made live, so the port's
+   * "activate what publish made live" needs no request. Good for that one call only: every other
+   * call for the agent forgets it, so any later activate asks Atoms (someone may have replaced it).
+   */
+  justPublished: BoundedMap<string, VersionInfo>;
 }
 
 // Per-agent memory is bounded (see BoundedMap); forgetting only costs a request later.
@@ -31,7 +35,7 @@ const MEMORY_MAX = 10_000;
 
 /** A fresh context for one releaser. */
 export function v2Context(deps: AtomsReleaserDeps): V2Context {
-  return { ...deps, branchOfRevision: new BoundedMap(MEMORY_MAX), live: new BoundedMap(MEMORY_MAX) };
+  return { ...deps, branchOfRevision: new BoundedMap(MEMORY_MAX), justPublished: new BoundedMap(MEMORY_MAX) };
 }
 
 /**
