@@ -276,7 +276,6 @@ describe('atoms v2 against the emulator', () => {
     expect(requests[1]?.query).toEqual({ versionId: r1 });
     expect(requests[2]?.body).toEqual({
       singlePromptConfig: { prompt: 'New prompt', tools: TOOLS },
-      expectedRevision: 0,
     });
     expect(requests[4]?.query).toEqual({ a: `${main}:draft`, b: r1 });
     expect(requests[5]?.body).toEqual({ label: 'prompt v2' });
@@ -537,7 +536,10 @@ describe('atoms v2 against the emulator', () => {
     expect(config.singlePromptConfig).toEqual({ prompt: 'Prompt on that draft', tools: TOOLS });
     // The second edit was based on the draft's revision 1 and read the tools from the draft.
     const puts = emulator.requests.filter((r) => r.method === 'PUT');
-    expect(puts.map((r) => (r.body as { expectedRevision?: number }).expectedRevision)).toEqual([0, 1]);
+    expect(puts.map((r) => (r.body as { expectedRevision?: number }).expectedRevision)).toEqual([
+      undefined,
+      1,
+    ]);
     expect(emulator.requests.some((r) => r.query.draftId === first.draftId)).toBe(true);
   });
 });

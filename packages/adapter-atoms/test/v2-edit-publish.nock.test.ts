@@ -43,7 +43,7 @@ const v2 = (options = {}) => makeReleaser({ apiGeneration: 'v2', ...options });
 const bodiless = (path: string) => api().post(path).matchHeader('content-length', '0');
 
 describe('v2 editDraft', () => {
-  it('PUTs the prompt with the head tools and expectedRevision 0 into the live branch draft', async () => {
+  it('PUTs the prompt with the head tools and no expectedRevision (no draft open) into the live branch draft', async () => {
     const { releaser } = v2();
     api()
       .get(`${A}/branches`)
@@ -52,7 +52,6 @@ describe('v2 editDraft', () => {
     api()
       .put(`${branchPath()}/draft`, {
         singlePromptConfig: { prompt: 'New prompt', tools: TOOLS },
-        expectedRevision: 0,
       })
       .reply(200, ok(branchDraftRow()));
 
@@ -64,7 +63,13 @@ describe('v2 editDraft', () => {
       draftId: BDRAFT,
       baseVersionId: V1,
       revision: 1,
-      meta: { apiGeneration: 'v2', branchId: MAIN, edited: true, workflowType: 'single_prompt' },
+      meta: {
+        apiGeneration: 'v2',
+        branchId: MAIN,
+        edited: true,
+        draftRowId: ROW,
+        workflowType: 'single_prompt',
+      },
     });
   });
 
@@ -76,6 +81,11 @@ describe('v2 editDraft', () => {
     api()
       .get(`${branchPath()}/draft`)
       .reply(200, ok({ latest: branchDraftRow({ draftRevision: 3 }), editCount: 3, editHistory: [] }));
+    // The open draft holds no edits of anyone else (else the release would refuse it).
+    api()
+      .get(`${A}/diff`)
+      .query({ a: `${MAIN}:draft`, b: V1 })
+      .reply(200, noDiff);
     api().get(A).query({ draftId: BDRAFT }).reply(200, agentAt());
     api()
       .put(`${branchPath()}/draft`, {
@@ -96,7 +106,6 @@ describe('v2 editDraft', () => {
         firstMessage: 'Hello!',
         slmModel: 'gpt-4.1',
         backgroundSound: 'office',
-        expectedRevision: 0,
       })
       .reply(200, ok(branchDraftRow()));
 
@@ -105,7 +114,7 @@ describe('v2 editDraft', () => {
       model: 'gpt-4.1',
       providerOptions: { atoms: { backgroundSound: 'office' }, langdock: { anything: true } },
     });
-    expect(draft.meta).toEqual({ apiGeneration: 'v2', branchId: MAIN, edited: true });
+    expect(draft.meta).toEqual({ apiGeneration: 'v2', branchId: MAIN, edited: true, draftRowId: ROW });
   });
 
   it('sends the caller expectedRevision as given, and none for null (last write wins)', async () => {
@@ -114,6 +123,10 @@ describe('v2 editDraft', () => {
       .get(`${A}/branches`)
       .times(2)
       .reply(200, branchesBody(summary(MAIN, { openDraftId: BDRAFT })));
+    api()
+      .get(`${A}/diff`)
+      .query({ a: `${MAIN}:draft`, b: V1 })
+      .reply(200, noDiff);
     api()
       .put(`${branchPath()}/draft`, { firstMessage: 'a', expectedRevision: 5 })
       .reply(200, ok(branchDraftRow({ draftRevision: 6 })));
@@ -168,9 +181,7 @@ describe('v2 editDraft', () => {
       .query({ versionId: V1 })
       .times(2)
       .reply(200, agentAt({ workflowType: 'workflow_graph' }, { tools: null, workflowGraph: { nodes: [] } }));
-    api()
-      .put(`${branchPath()}/draft`, { globalPrompt: 'Graph prompt', expectedRevision: 0 })
-      .reply(200, ok(branchDraftRow()));
+    api().put(`${branchPath()}/draft`, { globalPrompt: 'Graph prompt' }).reply(200, ok(branchDraftRow()));
 
     const draft = await releaser.editDraft(AGENT, { instructions: 'Graph prompt' });
     expect(draft.meta).toMatchObject({ workflowType: 'workflow_graph' });

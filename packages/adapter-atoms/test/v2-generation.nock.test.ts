@@ -71,7 +71,6 @@ function v2InstructionsEdit() {
   api()
     .put(`${branchPath()}/draft`, {
       singlePromptConfig: { prompt: 'New prompt', tools: TOOLS },
-      expectedRevision: 0,
     })
     .reply(200, ok(branchDraftRow()));
 }
@@ -120,9 +119,7 @@ describe("apiGeneration 'auto' (the default)", () => {
       .reply(200, ok({ hasChanges: true }));
     api().get(`${A}/versions`).query({ limit: '1', skip: '0' }).reply(409, MIGRATION, refused);
     api().get(`${A}/branches`).reply(200, branchesBody());
-    api()
-      .put(`${branchPath()}/draft`, { firstMessage: 'Hello', expectedRevision: 0 })
-      .reply(200, ok(branchDraftRow()));
+    api().put(`${branchPath()}/draft`, { firstMessage: 'Hello' }).reply(200, ok(branchDraftRow()));
     api()
       .get(branchPath())
       .reply(200, ok(summary(MAIN, { openDraftId: BDRAFT })));
@@ -213,7 +210,7 @@ describe("apiGeneration 'auto' (the default)", () => {
       .get(`${A}/branches`)
       .reply(200, branchesBody(summary(MAIN), summary(STAGING, {}, { isLive: false })));
     api()
-      .put(`${branchPath(STAGING)}/draft`, { firstMessage: 'staged', expectedRevision: 0 })
+      .put(`${branchPath(STAGING)}/draft`, { firstMessage: 'staged' })
       .reply(200, ok(branchDraftRow({ branch: STAGING })));
 
     const draft = await releaser.editDraft(AGENT, { firstMessage: 'staged' }, { draftId: STAGING });

@@ -37,6 +37,8 @@ export interface AtomsChangeSet {
    * means "send none" (last write wins); `undefined` lets the adapter use the revision it read.
    */
   expectedRevision?: number | null | undefined;
+  /** `providerOptions.atoms.includeDraftEdits`: ship others' unpublished draft edits too (v2). */
+  includeDraftEdits?: boolean | undefined;
 }
 
 /** The kind of agent, which decides where `instructions` go. */
@@ -78,6 +80,7 @@ export function parseAtomsChanges(changes: unknown): AtomsChangeSet {
   const rawOptions = neutral.providerOptions?.atoms as Record<string, unknown> | undefined;
   let config: AtomsDraftConfig = {};
   let expectedRevision: number | null | undefined;
+  let includeDraftEdits: boolean | undefined;
   if (rawOptions !== undefined) {
     // Agent metadata is a different endpoint (PATCH /agent/{id}); a draft would reject or ignore it.
     const metadata = ATOMS_METADATA_FIELDS.filter((field) => field in rawOptions);
@@ -92,9 +95,10 @@ export function parseAtomsChanges(changes: unknown): AtomsChangeSet {
     }
     const parsed = parseInput(atomsProviderOptionsSchema, rawOptions, OPTIONS_PATH, ATOMS_PROVIDER);
     // `expectedRevision` steers the write; it is not a config field of the draft.
-    const { expectedRevision: revision, ...rest } = parsed;
+    const { expectedRevision: revision, includeDraftEdits: include, ...rest } = parsed;
     config = rest as AtomsDraftConfig;
     expectedRevision = revision;
+    includeDraftEdits = include;
   }
 
   // The same Atoms field from two places has no obvious winner: refuse rather than guess.
@@ -132,6 +136,7 @@ export function parseAtomsChanges(changes: unknown): AtomsChangeSet {
     ...(slmModel !== undefined ? { slmModel } : {}),
     config,
     ...(expectedRevision !== undefined ? { expectedRevision } : {}),
+    ...(includeDraftEdits !== undefined ? { includeDraftEdits } : {}),
   };
 }
 

@@ -343,6 +343,8 @@ export const atomsDraftConfigSchema = z.strictObject(draftConfigShape).superRefi
  * `expectedRevision`, the draft revision the edit is based on (Atoms v2 optimistic concurrency):
  * a number is sent as is (a concurrent edit of the same fields is then a `DraftConflictError`);
  * `null` sends none (last write wins); absent, the adapter sends the revision it read itself.
+ * `includeDraftEdits: true` (v2) ships unpublished edits someone else left in the branch's draft
+ * along with this change; by default such a draft is refused with a `ConflictError`.
  */
 export const atomsProviderOptionsSchema = z
   .strictObject({
@@ -352,6 +354,7 @@ export const atomsProviderOptionsSchema = z
       .min(0, 'must not be negative')
       .nullable()
       .optional(),
+    includeDraftEdits: z.boolean('must be a boolean').optional(),
   })
   .superRefine(refineDraftConfig);
 

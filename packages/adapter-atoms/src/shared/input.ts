@@ -31,6 +31,7 @@ const draftMetaSchema = z
   .object({
     apiGeneration: z.enum(['v1', 'v2'], "must be 'v1' or 'v2'").optional(),
     branchId: atomsObjectIdSchema.optional(),
+    draftRowId: atomsObjectIdSchema.optional(),
     edited: z.boolean('must be a boolean').optional(),
     draftCreatedAt: z
       .string('must be a string')
@@ -52,6 +53,8 @@ export interface PublishTarget {
   baseVersionId: string | undefined;
   generation: 'v1' | 'v2' | undefined;
   branchId: string | undefined;
+  /** v2: the `_id` of the draft row, which a branch's `openDraftId` may name instead of `draftId`. */
+  draftRowId: string | undefined;
   edited: boolean | undefined;
   draftCreatedAt: string | undefined;
   body: { label?: string; description?: string };
@@ -104,6 +107,7 @@ export function parsePublishArgs(draft: DraftRef, opts: PublishOptions): Publish
     baseVersionId,
     generation: meta?.apiGeneration,
     branchId: meta?.branchId,
+    draftRowId: meta?.draftRowId,
     edited: meta?.edited,
     draftCreatedAt: meta?.draftCreatedAt,
     body,

@@ -14,9 +14,45 @@ import {
 } from '../shared/changes.js';
 import { ATOMS_PROVIDER } from '../shared/ids.js';
 import { getAtomsAgent } from '../shared/requests.js';
-import { type AtomsRevisionRow, putDraftResponseSchema } from './api.js';
-import { baseRevisionOf, hasOpenDraft } from './mapping.js';
+import {
+  type AtomsBranchSummaryRow,
+  type AtomsRevisionRow,
+  diffResponseSchema,
+  putDraftResponseSchema,
+} from './api.js';
+import { baseRevisionOf, draftEditsOf, hasOpenDraft } from './mapping.js';
 import { getBranchDraft, listBranches, target, type V2Context } from './requests.js';
+
+/** Refuses to build on an open draft that differs from its base (see `editDraft`). */
+async function refuseForeignEdits(
+  ctx: V2Context,
+  agentId: string,
+  summary: AtomsBranchSummaryRow,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const branchId = summary.branch._id;
+  const base = baseRevisionOf(summary);
+  if (base === undefined) return;
+  const { data } = await ctx.http.request({
+    operation: 'diffDraft',
+    method: 'GET',
+    path: pathOf`/agent/${agentId}/diff`,
+    query: { a: `${branchId}:draft`, b: base },
+    schema: diffResponseSchema,
+    signal,
+  });
+  const edits = draftEditsOf(data.data);
+  if (edits.length === 0) return;
+  const named = edits.slice(0, 5).map((e) => (e.path ? `${e.section}.${e.path}` : e.section));
+  throw new ConflictError(
+    `${ATOMS_PROVIDER} editDraft: branch ${branchId} of agent ${agentId} has an open draft with unpublished edits this release did not make (${named.join(', ')}${edits.length > 5 ? `, and ${edits.length - 5} more` : ''}); releasing now would ship them too. Nothing was written: publish or discard that draft first, or set providerOptions.atoms.includeDraftEdits: true to ship them along.`,
+    {
+      provider: ATOMS_PROVIDER,
+      operation: 'editDraft',
+      details: { agentId, branchId, base, draftEdits: edits.slice(0, 20) },
+    },
+  );
+}
 
 /**
  * `PUT`s the mapped changes into the target branch's draft (the live branch unless `draftId`
@@ -37,12 +73,23 @@ export async function editDraft(
   const openDraftId = picked.branch.openDraftId ?? undefined;
   const draftOpen = hasOpenDraft(picked);
 
-  let expectedRevision = changes.expectedRevision;
-  if (expectedRevision === undefined) {
-    // The revision this edit is based on; a fresh draft starts at 0.
-    expectedRevision = draftOpen
-      ? ((await getBranchDraft(ctx, agentId, branchId, signal)).draftRevision ?? null)
-      : 0;
+  // `expectedRevision` is "the draftRevision the edit was based on": with no open draft there is
+  // no base, and the vendor's own clients send none (a base the branch lacks is a 409).
+  let expectedRevision =
+    changes.expectedRevision !== undefined ? changes.expectedRevision : draftOpen ? undefined : null;
+  if (draftOpen) {
+    if (expectedRevision === undefined) {
+      expectedRevision = (await getBranchDraft(ctx, agentId, branchId, signal)).draftRevision ?? null;
+    }
+    // A release ships only its own edits: an open draft someone else changed is refused unless
+    // the caller named that draft, based the edit on a revision of it, or asked to include them.
+    const callerKnowsDraft =
+      opts.draftId !== undefined ||
+      typeof changes.expectedRevision === 'number' ||
+      changes.includeDraftEdits === true;
+    if (!callerKnowsDraft) {
+      await refuseForeignEdits(ctx, agentId, picked, signal);
+    }
   }
 
   let agent: AtomsAgentRow | undefined;
@@ -105,6 +152,7 @@ export async function editDraft(
       apiGeneration: 'v2',
       branchId,
       edited: fields.length > 0,
+      ...(row?._id !== undefined && row._id !== draftId ? { draftRowId: row._id } : {}),
       ...(agent ? { workflowType: workflowTypeOf(agent) } : {}),
     },
   };

@@ -96,7 +96,11 @@ export async function publish(
   const openDraftId = summary.branch.openDraftId ?? undefined;
   const ours =
     hasOpenDraft(summary) &&
-    (openDraftId === undefined || draft.draftId === branchId || draft.draftId === openDraftId);
+    (openDraftId === undefined ||
+      draft.draftId === branchId ||
+      draft.draftId === openDraftId ||
+      // Nothing documents which id of the draft row `openDraftId` holds: accept either.
+      draft.draftRowId === openDraftId);
   if (!ours) return draftNoLongerOpen(ctx, draft, summary, signal);
 
   const base = baseRevisionOf(summary);
