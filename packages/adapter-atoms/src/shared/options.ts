@@ -49,7 +49,7 @@ export interface AtomsSecurityCheckOptions {
 export const DEFAULT_SECURITY_CHECK: Readonly<Required<AtomsSecurityCheckOptions>> = Object.freeze({
   minDelayMs: 500,
   maxDelayMs: 1000,
-  maxWaitMs: 60_000,
+  maxWaitMs: 120_000,
 });
 
 /** Options of `createAtomsReleaser`. */
