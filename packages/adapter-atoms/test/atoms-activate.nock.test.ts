@@ -115,15 +115,6 @@ describe('activate', () => {
     },
   );
 
-  it('keeps waiting on an unknown status', async () => {
-    const { releaser } = makeReleaser();
-    api().get(versionPath).reply(200, withCheck('reviewing'));
-    api().get(versionPath).reply(200, withCheck('passed'));
-    activateCall().reply(200, activated);
-
-    expect((await releaser.activate(AGENT, V2)).isActive).toBe(true);
-  });
-
   it('without a securityCheck field, retries the activate call while it is refused as pending (any 4xx)', async () => {
     const { releaser, clock } = makeReleaser();
     api()
@@ -374,4 +365,33 @@ describe('listVersions', () => {
       await expect(releaser.listVersions(AGENT, opts)).rejects.toBeInstanceOf(ValidationError);
     },
   );
+});
+
+describe('activate after a security-check status the adapter does not know (issue 11, defect 5)', () => {
+  it.each([
+    ['completed', check('completed')],
+    ['success', check('success')],
+    ['skipped', check('skipped')],
+    ['a null status', { status: null, reason: null }],
+  ])('after %s it sends activate and lets the answer decide', async (_label, securityCheck) => {
+    const { releaser } = makeReleaser({ apiGeneration: 'v1' });
+    api()
+      .get(versionPath)
+      .reply(200, ok({ version: versionRow(V2, { securityCheck }) }));
+    activateCall().reply(200, activated);
+
+    expect(await releaser.activate(AGENT, V2)).toMatchObject({ id: V2, isActive: true });
+  });
+
+  it('an unknown status whose activate is refused as pending keeps polling', async () => {
+    const { releaser } = makeReleaser({ apiGeneration: 'v1' });
+    api()
+      .get(versionPath)
+      .reply(200, ok({ version: versionRow(V2, { securityCheck: check('validating') }) }));
+    activateCall().reply(400, pendingRefusal);
+    api().get(versionPath).reply(200, withCheck('passed'));
+    activateCall().reply(200, activated);
+
+    expect(await releaser.activate(AGENT, V2)).toMatchObject({ id: V2, isActive: true });
+  });
 });

@@ -2,6 +2,8 @@
  * v1 activate: wait until the version's security check passed, then `PATCH .../activate`.
  * Each poll reads the version; once a read shows no `securityCheck` field (the v1 spec has
  * none), polls go straight to the activate call and read its "security check pending" refusal.
+ * A status this adapter does not know is not read as "not ready": activate is sent and its
+ * answer (accepted, or refused as pending or failed) decides.
  */
 import type { ActivateOptions, PublishGateInfo, VersionInfo } from '@agent-release/core';
 import { gateProgressReporter, waitForGate } from '@agent-release/core/provider';
@@ -51,7 +53,9 @@ export async function activateV1(
           if (gate.status === 'failed') {
             return { state: 'failure', value: { status }, reason: gate.reason };
           }
-          if (gate.status !== 'passed') return pending(status);
+          // Atoms does not document every status: after one this adapter does not know
+          // (`completed`, `skipped`, none at all, ...) the activate call's answer decides.
+          if (gate.status === 'pending') return pending(status);
         }
       }
       try {
