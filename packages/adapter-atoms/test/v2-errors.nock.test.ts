@@ -31,6 +31,7 @@ import {
 import {
   A,
   BDRAFT,
+  branchDraftRow,
   branchesBody,
   branchPath,
   MAIN,
@@ -236,6 +237,41 @@ describe('v2 publish refusals', () => {
     expect((error as Error).message).toMatch(/Change the draft/);
   });
 
+  it('a 409 whose text does not say why is decided by the draft row: a failed securityCheck is a SecurityCheckFailedError with its reason', async () => {
+    const { releaser } = v2();
+    publishArranged();
+    api()
+      .post(`${branchPath()}/draft/publish`)
+      .reply(409, { status: false, errors: ['Draft cannot be published in its current state'] });
+    api()
+      .get(`${branchPath()}/draft`)
+      .reply(200, ok({ latest: branchDraftRow({ securityCheck: scan('failed', 'Prompt injection detected') }) }));
+
+    const error = await releaser.publish(draftRef).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SecurityCheckFailedError);
+    expect(error).toMatchObject({ checkStatus: 'failed', reason: 'Prompt injection detected' });
+  });
+
+  it('a 409 that neither the text nor the draft row explains is a ConflictError quoting Atoms, whatever error_type it carries', async () => {
+    const { releaser } = v2();
+    publishArranged();
+    api()
+      .post(`${branchPath()}/draft/publish`)
+      .reply(409, {
+        status: false,
+        error_type: 'security_check_failed',
+        errors: ['Draft cannot be published in its current state'],
+      });
+    api()
+      .get(`${branchPath()}/draft`)
+      .reply(200, ok({ latest: branchDraftRow({ securityCheck: null }) }));
+
+    const error = await releaser.publish(draftRef).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).not.toBeInstanceOf(SecurityCheckFailedError);
+    expect((error as Error).message).toContain('Draft cannot be published in its current state');
+  });
+
   it('another documented 409 error_type is a ConflictError carrying it', () => {
     const error = mapAtomsError({
       provider: 'atoms',
@@ -408,6 +444,9 @@ describe('the API key never leaks from a v2 error or log line', () => {
         api()
           .post(`${branchPath()}/draft/publish`)
           .reply(409, { status: false, error_type: 'security_check_failed', errors: [echo] });
+        api()
+          .get(`${branchPath()}/draft`)
+          .reply(200, ok({ latest: branchDraftRow({ securityCheck: scan('failed', echo) }) }));
       },
     ],
     [

@@ -23,12 +23,6 @@ export const CONFIG_FREEZE_ERROR_TYPE = 'config_freeze_active';
 export const BASE_REVISION_UNAVAILABLE = 'base_revision_unavailable';
 /** `error_type` of a 409 while another publish or restore is in flight on the branch. */
 export const PUBLISH_IN_PROGRESS = 'publish_in_progress';
-/**
- * `error_type` of the 409 a draft whose scan failed gets when published again unedited. The
- * digest documents the 409 but not its `error_type`; this is the emulator's choice, and the
- * wording ("security check failed") is recognised as well.
- */
-export const SECURITY_CHECK_FAILED_ERROR_TYPE = 'security_check_failed';
 
 /**
  * Atoms refused a write with `423 config_freeze_active`: a config-freeze maintenance window is on
@@ -115,8 +109,10 @@ export function mapAtomsV2Failure(
     );
   }
   if (
-    errorType === SECURITY_CHECK_FAILED_ERROR_TYPE ||
-    (failure.operation === 'publish' && /security[\s_-]*(check|scan)[^.]*fail/i.test(vendorMessage ?? ''))
+    // Only the wording: no `error_type` for this refusal is documented. A 409 that does not say
+    // why is decided by the publish from the draft row's securityCheck (see v2/publish.ts).
+    failure.operation === 'publish' &&
+    /security[\s_-]*(check|scan)[^.]*fail/i.test(vendorMessage ?? '')
   ) {
     return new SecurityCheckFailedError(
       `${what}: the branch's draft failed its security scan, so Atoms refuses to publish it unchanged (409)${suffix}. Change the draft (release again with a fixed configuration) or discard it.`,

@@ -17,10 +17,11 @@ import {
   pathOf,
   publishExactlyOnce as publishExactlyOnceCore,
 } from '@agent-release/core/provider';
-import { errorTypeOfError, isErrorCode, isLostWrite } from '../shared/errors.js';
+import { DraftConflictError, errorTypeOfError, isErrorCode, isLostWrite } from '../shared/errors.js';
 import { ATOMS_PROVIDER } from '../shared/ids.js';
 import type { PublishTarget } from '../shared/input.js';
 import { discardEmptyDraft } from '../shared/requests.js';
+import { gateOf } from '../shared/security-check.js';
 import {
   type AtomsBranchSummaryRow,
   type AtomsRevisionRow,
@@ -224,16 +225,20 @@ export async function publishExactlyOnce(ctx: V2Context, pub: PublishContext): P
   try {
     const { value } = await publishExactlyOnceCore<PublishOutcome>({
       send: async (attempt) => {
-        const response = await ctx.http.request({
-          operation: 'publish',
-          method: 'POST',
-          path: pathOf`/agent/${agentId}/branches/${branchId}/draft/publish`,
-          body: pub.label !== undefined ? { label: pub.label } : {},
-          schema: publishResultResponseSchema,
-          // Never re-sent by the HTTP layer after it may have reached Atoms: see above.
-          idempotent: false,
-          signal,
-        });
+        const response = await ctx.http
+          .request({
+            operation: 'publish',
+            method: 'POST',
+            path: pathOf`/agent/${agentId}/branches/${branchId}/draft/publish`,
+            body: pub.label !== undefined ? { label: pub.label } : {},
+            schema: publishResultResponseSchema,
+            // Never re-sent by the HTTP layer after it may have reached Atoms: see above.
+            idempotent: false,
+            signal,
+          })
+          .catch(async (error: unknown) => {
+            throw await explainRefusal(ctx, pub, error);
+          });
         return afterPublish(ctx, pub, response.data.data, attempt === 1 ? 'direct' : 'resent');
       },
       // Only one publish runs per branch: after a re-send, "in progress" (or the draft gone)
@@ -264,6 +269,30 @@ export async function publishExactlyOnce(ctx: V2Context, pub: PublishContext): P
       operation: 'publish',
       details: { agentId, branchId, ...settledFacts(settled) },
     });
+  }
+}
+
+/**
+ * A 409 to a publish whose text did not say why (no `error_type` for it is documented): the
+ * draft row's `securityCheck` decides. Failed → `SecurityCheckFailedError` with its reason;
+ * otherwise Atoms' own refusal (a `ConflictError` quoting it) stands.
+ */
+async function explainRefusal(ctx: V2Context, pub: PublishContext, error: unknown): Promise<unknown> {
+  if (
+    !isAgentReleaseError(error) ||
+    error.code !== 'CONFLICT' ||
+    error.status !== 409 ||
+    errorTypeOfError(error) === PUBLISH_IN_PROGRESS ||
+    error instanceof DraftConflictError
+  ) {
+    return error;
+  }
+  try {
+    const latest = await getBranchDraft(ctx, pub.agentId, pub.branchId, pub.signal);
+    const gate = gateOf(latest);
+    return gate?.status === 'failed' ? scanFailed(pub, latest._id, gate) : error;
+  } catch {
+    return error;
   }
 }
 
