@@ -92,7 +92,8 @@ export class AtomsAutoReleaser implements AgentReleaser {
   }
 
   validate(input: ReleaseInput): void {
-    validateRelease(input);
+    // v2 is the main path; an agent still on v1 is checked by the v1 rules before its first request.
+    validateRelease(input, 'v2');
   }
 
   async editDraft(agentId: string, changes: AgentChanges, opts: EditDraftOptions = {}): Promise<DraftRef> {

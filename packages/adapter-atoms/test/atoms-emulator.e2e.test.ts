@@ -178,7 +178,7 @@ describe('atoms against the emulator', () => {
   });
 
   it('rides through the emulator rate limit (429 + Retry-After)', async () => {
-    const { emulator, releaser, agentId } = await setup({ rateLimit: { requestsPerSecond: 50, burst: 4 } });
+    const { emulator, releaser, agentId } = await setup({ rateLimit: { requestsPerSecond: 20, burst: 2 } });
 
     const result = await release(releaser, agentId, { firstMessage: 'Rate limited hello' });
 

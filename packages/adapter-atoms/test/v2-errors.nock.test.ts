@@ -245,7 +245,10 @@ describe('v2 publish refusals', () => {
       .reply(409, { status: false, errors: ['Draft cannot be published in its current state'] });
     api()
       .get(`${branchPath()}/draft`)
-      .reply(200, ok({ latest: branchDraftRow({ securityCheck: scan('failed', 'Prompt injection detected') }) }));
+      .reply(
+        200,
+        ok({ latest: branchDraftRow({ securityCheck: scan('failed', 'Prompt injection detected') }) }),
+      );
 
     const error = await releaser.publish(draftRef).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SecurityCheckFailedError);

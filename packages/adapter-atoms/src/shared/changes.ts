@@ -21,6 +21,7 @@ import {
   type AtomsDraftConfig,
   type AtomsSlmModel,
   atomsProviderOptionsSchema,
+  atomsV2ProviderOptionsSchema,
 } from './config-schema.js';
 import { ATOMS_PROVIDER } from './ids.js';
 
@@ -49,6 +50,8 @@ export interface AtomsEditContext {
   workflowType: AtomsWorkflowType;
   /** The agent's current tools; `undefined` when the read did not include them. */
   tools: readonly unknown[] | undefined;
+  /** The longest `globalPrompt` this API generation takes: default 4,000 (v1); v2 has no cap. */
+  globalPromptMax?: number | undefined;
 }
 
 function fail(message: string, issues: ValidationIssue[]): never {
@@ -63,7 +66,7 @@ const OPTIONS_PATH = 'changes.providerOptions.atoms';
  * neutral fields that would collide with the same Atoms field. Other providers' keys are ignored.
  * @throws ValidationError naming the offending field.
  */
-export function parseAtomsChanges(changes: unknown): AtomsChangeSet {
+export function parseAtomsChanges(changes: unknown, generation: 'v1' | 'v2' = 'v1'): AtomsChangeSet {
   const neutral = parseInput(agentChangesSchema, changes, 'changes', ATOMS_PROVIDER) as AgentChanges;
 
   let slmModel: AtomsSlmModel | undefined;
@@ -93,7 +96,8 @@ export function parseAtomsChanges(changes: unknown): AtomsChangeSet {
         })),
       );
     }
-    const parsed = parseInput(atomsProviderOptionsSchema, rawOptions, OPTIONS_PATH, ATOMS_PROVIDER);
+    const schema = generation === 'v2' ? atomsV2ProviderOptionsSchema : atomsProviderOptionsSchema;
+    const parsed = parseInput(schema, rawOptions, OPTIONS_PATH, ATOMS_PROVIDER);
     // `expectedRevision` steers the write; it is not a config field of the draft.
     const { expectedRevision: revision, includeDraftEdits: include, ...rest } = parsed;
     config = rest as AtomsDraftConfig;
@@ -182,13 +186,14 @@ export function toDraftConfigBody(
   const body: Record<string, unknown> = { ...changes.config };
   if (changes.instructions !== undefined) {
     if (context.workflowType === 'workflow_graph') {
-      if (changes.instructions.length > ATOMS_GLOBAL_PROMPT_MAX) {
+      const max = context.globalPromptMax ?? ATOMS_GLOBAL_PROMPT_MAX;
+      if (changes.instructions.length > max) {
         fail(
-          `Invalid changes: instructions are ${changes.instructions.length} characters; this agent is a workflow_graph agent, whose globalPrompt holds at most ${ATOMS_GLOBAL_PROMPT_MAX}`,
+          `Invalid changes: instructions are ${changes.instructions.length} characters; this agent is a workflow_graph agent, whose globalPrompt holds at most ${max}`,
           [
             {
               path: 'changes.instructions',
-              message: `must be at most ${ATOMS_GLOBAL_PROMPT_MAX} characters for a workflow_graph agent`,
+              message: `must be at most ${max} characters for a workflow_graph agent`,
             },
           ],
         );

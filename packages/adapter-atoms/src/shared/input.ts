@@ -63,9 +63,9 @@ export interface PublishTarget {
 }
 
 /** Rejects, without sending anything, whatever a release would be refused for. */
-export function validateRelease(input: ReleaseInput): void {
+export function validateRelease(input: ReleaseInput, generation: 'v1' | 'v2'): void {
   parseAgentId(input.agentId);
-  parseAtomsChanges(input.changes);
+  parseAtomsChanges(input.changes, generation);
   toPublishBody({ label: input.label, description: input.description });
   if (input.draftId !== undefined) parseDraftId(input.draftId);
 }
@@ -75,9 +75,10 @@ export function parseEditArgs(
   agentId: string,
   changes: AgentChanges,
   opts: EditDraftOptions,
+  generation: 'v1' | 'v2',
 ): { agentId: string; changes: AtomsChangeSet; draftId: string | undefined } {
   const id = parseAgentId(agentId);
-  const changeSet = parseAtomsChanges(changes);
+  const changeSet = parseAtomsChanges(changes, generation);
   const draftId = opts.draftId === undefined ? undefined : parseDraftId(opts.draftId);
   throwIfAborted(opts.signal, `${ATOMS_PROVIDER} editDraft`);
   return { agentId: id, changes: changeSet, draftId };

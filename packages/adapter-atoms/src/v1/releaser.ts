@@ -76,12 +76,12 @@ export class AtomsV1Releaser implements AgentReleaser {
   }
 
   validate(input: ReleaseInput): void {
-    validateRelease(input);
+    validateRelease(input, 'v1');
   }
 
   /** Forks a draft from the active version (or uses `opts.draftId`) and PATCHes the mapped config. */
   async editDraft(agentId: string, changes: AgentChanges, opts: EditDraftOptions = {}): Promise<DraftRef> {
-    const args = parseEditArgs(agentId, changes, opts);
+    const args = parseEditArgs(agentId, changes, opts, 'v1');
     return editV1Draft(this.#deps, args.agentId, args.changes, {
       draftId: args.draftId,
       signal: opts.signal,

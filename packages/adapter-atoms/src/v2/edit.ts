@@ -112,7 +112,11 @@ export async function editDraft(
   const config = toDraftConfigBody(
     changes,
     agent
-      ? { workflowType: workflowTypeOf(agent), tools: toolsOf(agent) }
+      ? {
+          workflowType: workflowTypeOf(agent),
+          tools: toolsOf(agent),
+          globalPromptMax: Number.POSITIVE_INFINITY,
+        }
       : { workflowType: 'single_prompt', tools: undefined },
   );
   const fields = Object.keys(config);

@@ -79,7 +79,7 @@ export class AtomsV2Releaser implements AgentReleaser {
   }
 
   validate(input: ReleaseInput): void {
-    validateRelease(input);
+    validateRelease(input, 'v2');
   }
 
   /**
@@ -88,7 +88,7 @@ export class AtomsV2Releaser implements AgentReleaser {
    * @throws DraftConflictError when the draft changed since the revision the edit was based on.
    */
   async editDraft(agentId: string, changes: AgentChanges, opts: EditDraftOptions = {}): Promise<DraftRef> {
-    const args = parseEditArgs(agentId, changes, opts);
+    const args = parseEditArgs(agentId, changes, opts, 'v2');
     this.#ctx.justPublished.delete(args.agentId);
     return editDraft(this.#ctx, args.agentId, args.changes, { draftId: args.draftId, signal: opts.signal });
   }
