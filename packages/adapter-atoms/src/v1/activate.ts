@@ -24,7 +24,11 @@ export async function activateV1(
   deps: AtomsReleaserDeps,
   agentId: string,
   versionId: string,
-  opts: ActivateOptions & { maxWaitMs: number },
+  opts: ActivateOptions & {
+    maxWaitMs: number;
+    /** Runs right before the activate call (once the check allows it); may throw to stop. */
+    beforeActivate?: (() => Promise<void>) | undefined;
+  },
 ): Promise<VersionInfo> {
   const { http, clock, securityCheck } = deps;
   const { signal } = opts;
@@ -58,6 +62,7 @@ export async function activateV1(
           if (gate.status === 'pending') return pending(status);
         }
       }
+      await opts.beforeActivate?.();
       try {
         const row = await activateVersion(http, agentId, versionId, signal);
         // Without a check field, the accepted activation is what says the check passed.

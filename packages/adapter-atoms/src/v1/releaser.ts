@@ -18,6 +18,7 @@ import type {
   VersionInfo,
 } from '@agent-release/core';
 import { BoundedMap } from '@agent-release/core/provider';
+import type { AtomsChangeSet } from '../shared/changes.js';
 import { ATOMS_PROVIDER, parseAgentId } from '../shared/ids.js';
 import {
   type AtomsListVersionsOptions,
@@ -30,6 +31,12 @@ import {
 } from '../shared/input.js';
 import { type AtomsReleaserDeps, getAtomsAgent } from '../shared/requests.js';
 import { activateV1 } from './activate.js';
+import {
+  assertBaseLive,
+  LiveMovedError,
+  type PublishedPlan,
+  restoreIfOverwritten,
+} from './compare-and-swap.js';
 import { editV1Draft } from './edit.js';
 import { toVersionInfo } from './mapping.js';
 import { publishV1 } from './publish.js';
@@ -51,6 +58,8 @@ export const ATOMS_V1_CAPABILITIES: ReleaserCapabilities = Object.freeze({
 
 // How many agents' last activated version `getActiveVersion` remembers (see BoundedMap).
 const ACTIVATED_MEMORY_MAX = 1000;
+// How often one activation rebases onto versions other writers made live before it gives up.
+const MAX_REBASES = 2;
 
 /** The Atoms v1 implementation of `AgentReleaser`. */
 export class AtomsV1Releaser implements AgentReleaser {
@@ -64,6 +73,9 @@ export class AtomsV1Releaser implements AgentReleaser {
    * from the agent read alone. Publish answers are not remembered: they predate activation.
    */
   readonly #activated = new BoundedMap<string, VersionInfo>(ACTIVATED_MEMORY_MAX);
+  /** Per draft, the edits applied to it; per published version, its base and edits (to rebase). */
+  readonly #draftEdits = new BoundedMap<string, readonly AtomsChangeSet[]>(ACTIVATED_MEMORY_MAX);
+  readonly #published = new BoundedMap<string, PublishedPlan>(ACTIVATED_MEMORY_MAX);
 
   constructor(deps: AtomsReleaserDeps) {
     this.#deps = deps;
@@ -82,26 +94,90 @@ export class AtomsV1Releaser implements AgentReleaser {
   /** Forks a draft from the active version (or uses `opts.draftId`) and PATCHes the mapped config. */
   async editDraft(agentId: string, changes: AgentChanges, opts: EditDraftOptions = {}): Promise<DraftRef> {
     const args = parseEditArgs(agentId, changes, opts, 'v1');
-    return editV1Draft(this.#deps, args.agentId, args.changes, {
+    const ref = await editV1Draft(this.#deps, args.agentId, args.changes, {
       draftId: args.draftId,
       signal: opts.signal,
     });
+    const before = args.draftId === undefined ? [] : (this.#draftEdits.get(args.draftId) ?? []);
+    this.#draftEdits.set(ref.draftId, [...before, args.changes]);
+    return ref;
   }
 
   /** Publishes the draft as a new, inactive version; `unchanged` when it does not differ from its source. */
   async publish(draft: DraftRef, opts: PublishOptions = {}): Promise<PublishOutcome> {
-    return publishV1(this.#deps, parsePublishArgs(draft, opts), opts.signal);
+    const target = parsePublishArgs(draft, opts);
+    const outcome = await publishV1(this.#deps, target, opts.signal);
+    const edits = this.#draftEdits.get(target.draftId);
+    this.#draftEdits.delete(target.draftId);
+    if (outcome.status === 'published' && target.baseVersionId !== undefined && edits !== undefined) {
+      this.#published.set(outcome.version.id, { base: target.baseVersionId, edits, body: target.body });
+    }
+    return outcome;
   }
 
-  /** Waits for the version's security check to pass, then activates it. */
+  /**
+   * Waits for the version's security check to pass, then activates it. A version this releaser
+   * published is activated only while its base is still live; if another writer made a version
+   * live meanwhile, the change is rebased onto it (a new version, returned) — see
+   * `compare-and-swap.ts`.
+   * @throws ConflictError when another version went live during the activation (it is restored).
+   */
   async activate(agentId: string, versionId: string, opts: ActivateOptions = {}): Promise<VersionInfo> {
     const args = parseActivateArgs(agentId, versionId, opts);
-    const version = await activateV1(this.#deps, args.agentId, args.versionId, {
-      ...opts,
-      maxWaitMs: args.maxWaitMs ?? this.#deps.securityCheck.maxWaitMs,
+    const maxWaitMs = args.maxWaitMs ?? this.#deps.securityCheck.maxWaitMs;
+    let id = args.versionId;
+    for (let rebases = 0; ; rebases++) {
+      const plan = this.#published.get(id);
+      try {
+        const version = await activateV1(this.#deps, args.agentId, id, {
+          ...opts,
+          maxWaitMs,
+          beforeActivate:
+            plan && (() => assertBaseLive(this.#deps, args.agentId, id, plan.base, opts.signal)),
+        });
+        if (plan !== undefined) {
+          this.#published.delete(id);
+          await restoreIfOverwritten(this.#deps, args.agentId, version, plan.base, opts.signal);
+        }
+        this.#activated.set(args.agentId, version);
+        return version;
+      } catch (error) {
+        if (!(error instanceof LiveMovedError) || plan === undefined || rebases >= MAX_REBASES) throw error;
+        id = await this.#rebase(args.agentId, plan, error, opts.signal);
+      }
+    }
+  }
+
+  /** Forks again from what is live, re-applies the edits, publishes: the new version's id. */
+  async #rebase(
+    agentId: string,
+    plan: PublishedPlan,
+    moved: LiveMovedError,
+    signal: AbortSignal | undefined,
+  ) {
+    this.#deps.logger.warn('atoms v1 live version moved since the fork; rebasing the change onto it', {
+      provider: ATOMS_PROVIDER,
+      agentId,
+      base: plan.base,
+      live: moved.live,
     });
-    this.#activated.set(args.agentId, version);
-    return version;
+    let ref: DraftRef | undefined;
+    for (const edit of plan.edits) {
+      ref = await editV1Draft(this.#deps, agentId, edit, { draftId: ref?.draftId, signal });
+    }
+    const target = parsePublishArgs(ref as DraftRef, plan.body);
+    const outcome = await publishV1(this.#deps, target, signal);
+    if (outcome.status !== 'published') {
+      // The live version already holds this change: nothing to activate.
+      const live = await this.getActiveVersion(agentId, { signal });
+      if (live !== null) return live.id;
+      throw moved;
+    }
+    this.#published.set(outcome.version.id, {
+      ...plan,
+      base: target.baseVersionId ?? moved.live ?? plan.base,
+    });
+    return outcome.version.id;
   }
 
   /** The agent's `activeVersionId` with its version row, or `null`. */
