@@ -13,6 +13,7 @@ import {
   type ActivateOptions,
   type AgentChanges,
   type AgentReleaser,
+  type ConfigSnapshot,
   ConflictError,
   type DraftRef,
   type EditDraftOptions,
@@ -20,6 +21,7 @@ import {
   type Logger,
   type PublishOptions,
   type PublishOutcome,
+  type ReadConfigOptions,
   type ReleaseInput,
   type ReleaserCapabilities,
   type VersionInfo,
@@ -220,6 +222,11 @@ export class AtomsAutoReleaser implements AgentReleaser {
       () => this.#v1.listVersions(agentId, opts),
       () => this.#v2.listVersions(agentId, opts),
     );
+  }
+
+  /** The live configuration in neutral terms: the same read under both generations. */
+  readConfig(agentId: string, opts: ReadConfigOptions = {}): Promise<ConfigSnapshot> {
+    return this.#v1.readConfig(agentId, opts);
   }
 
   toJSON(): Record<string, unknown> {

@@ -40,6 +40,11 @@ export type AtomsVersionRow = z.output<typeof atomsVersionSchema>;
 const resolvedToolsSchema = z.object({
   tools: z.array(z.unknown()).nullish(),
   workflowGraph: z.unknown().optional(),
+  // What `readConfig` reports (the live config in neutral terms).
+  prompt: z.string().nullish(),
+  globalPrompt: z.string().nullish(),
+  firstMessage: z.string().nullish(),
+  modelName: z.string().nullish(),
 });
 
 /** `GET /agent/{id}` (optionally `?draftId=`): the agent, its active version and resolved config. */

@@ -8,11 +8,13 @@ import type {
   ActivateOptions,
   AgentChanges,
   AgentReleaser,
+  ConfigSnapshot,
   DraftRef,
   EditDraftOptions,
   GetActiveVersionOptions,
   PublishOptions,
   PublishOutcome,
+  ReadConfigOptions,
   ReleaseInput,
   ReleaserCapabilities,
   VersionInfo,
@@ -29,6 +31,7 @@ import {
   parseReadArgs,
   validateRelease,
 } from '../shared/input.js';
+import { readAtomsConfig } from '../shared/read-config.js';
 import { type AtomsReleaserDeps, getAtomsAgent } from '../shared/requests.js';
 import { activateV1 } from './activate.js';
 import {
@@ -199,6 +202,11 @@ export class AtomsV1Releaser implements AgentReleaser {
     const args = parseListArgs(agentId, opts);
     const { versions } = await listVersionRows(this.#deps.http, args.agentId, args, opts.signal);
     return versions.map((row) => toVersionInfo(args.agentId, row, false));
+  }
+
+  /** The live configuration in neutral terms (`GET /agent/{id}`). */
+  async readConfig(agentId: string, opts: ReadConfigOptions = {}): Promise<ConfigSnapshot> {
+    return readAtomsConfig(this.#deps.http, parseReadArgs(agentId, opts.signal, 'readConfig'), opts.signal);
   }
 
   toJSON(): Record<string, unknown> {

@@ -12,11 +12,13 @@ import type {
   ActivateOptions,
   AgentChanges,
   AgentReleaser,
+  ConfigSnapshot,
   DraftRef,
   EditDraftOptions,
   GetActiveVersionOptions,
   PublishOptions,
   PublishOutcome,
+  ReadConfigOptions,
   ReleaseInput,
   ReleaserCapabilities,
   VersionInfo,
@@ -31,6 +33,7 @@ import {
   parseReadArgs,
   validateRelease,
 } from '../shared/input.js';
+import { readAtomsConfig } from '../shared/read-config.js';
 import type { AtomsReleaserDeps } from '../shared/requests.js';
 import { activate } from './activate.js';
 import { editDraft } from './edit.js';
@@ -142,6 +145,11 @@ export class AtomsV2Releaser implements AgentReleaser {
     const head = live.isLive ? (live.branch.headRevisionId ?? undefined) : undefined;
     // The list also shows a publish attempt's draft row; only committed revisions are versions.
     return rows.filter(isCommitted).map((row) => revisionToVersionInfo(args.agentId, row, row._id === head));
+  }
+
+  /** The live configuration in neutral terms (`GET /agent/{id}`). */
+  async readConfig(agentId: string, opts: ReadConfigOptions = {}): Promise<ConfigSnapshot> {
+    return readAtomsConfig(this.#ctx.http, parseReadArgs(agentId, opts.signal, 'readConfig'), opts.signal);
   }
 
   toJSON(): Record<string, unknown> {
