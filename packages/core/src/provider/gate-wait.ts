@@ -15,7 +15,7 @@ import {
   SecurityCheckTimeoutError,
 } from '../errors.js';
 import type { GateProgress, PublishGateInfo } from '../port.js';
-import { type PollResult, type WaiterOptions, waitUntil } from '../waiter.js';
+import { type PollResult, type WaiterOptions, waiterDelayMs, waitUntil } from '../waiter.js';
 
 /** What is being waited for, in the words every message about it uses. */
 export interface GateSubject {
@@ -52,6 +52,12 @@ export interface GateWaitOptions<T> extends WaiterOptions {
    * error propagates unchanged.
    */
   settle?: ((stop: GateStop<T>) => Promise<T | undefined>) | undefined;
+  /**
+   * The delay before poll `attempt + 1`, when the adapter knows better than the jittered
+   * backoff (e.g. when a vendor's gate is likely to end). `undefined` → the backoff's delay.
+   * Clamped to the deadline; the number of polls stays bounded by `maxWaitMs`.
+   */
+  schedule?: ((attempt: number, last: T | undefined, elapsedMs: number) => number | undefined) | undefined;
 }
 
 /** A successful gate wait. */
@@ -72,8 +78,20 @@ export async function waitForGate<T>(
 ): Promise<GatePassed<T>> {
   let pollError: { error: unknown } | undefined;
   let lastValue: T | undefined;
-  const { signal } = options;
+  const { signal, schedule } = options;
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+  const started = clock.now();
+  const deadline = started + options.maxWaitMs;
+  const waitOptions = schedule === undefined ? options : { ...options, minDelayMs: 0, maxDelayMs: 0 };
   const result = await waitUntil<T>(async (attempt, s) => {
+    if (schedule !== undefined && attempt > 1) {
+      // The waiter itself sleeps 0: the scheduled delay is slept here, within the deadline.
+      const planned =
+        schedule(attempt - 1, lastValue, clock.now() - started) ??
+        waiterDelayMs(attempt - 1, options, random);
+      await clock.sleep(Math.max(0, Math.min(planned, deadline - clock.now())), s);
+    }
     try {
       const seen = await poll(attempt, s);
       if (seen.value !== undefined) lastValue = seen.value;
@@ -84,7 +102,7 @@ export async function waitForGate<T>(
       pollError = { error };
       return { state: 'failure', value: lastValue, reason: 'poll failed' };
     }
-  }, options);
+  }, waitOptions);
   if (result.state === 'success') {
     return { value: result.value as T, attempts: result.attempts, elapsedMs: result.elapsedMs };
   }

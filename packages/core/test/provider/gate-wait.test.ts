@@ -139,3 +139,31 @@ describe('gateProgressReporter', () => {
     expect(() => throwing(1, { status: 'passed' })).not.toThrow();
   });
 });
+
+describe('waitForGate schedule', () => {
+  it('sleeps the scheduled delays, within the deadline, and falls back to the backoff', async () => {
+    const clock = new ManualClock();
+    const delays = [5000, undefined, 200];
+    await waitForGate(
+      script(
+        { state: 'retry', value: 'queued' },
+        { state: 'retry', value: 'queued' },
+        { state: 'retry', value: 'queued' },
+        { state: 'success', value: 'ok' },
+      ),
+      { ...opts(clock), maxWaitMs: 10_000, schedule: (attempt) => delays[attempt - 1] },
+    );
+    expect(clock.sleeps.filter((ms) => ms > 0)).toEqual([5000, 100, 200]);
+  });
+
+  it('never sleeps past the deadline', async () => {
+    const clock = new ManualClock();
+    const error = await waitForGate(script({ state: 'retry', value: 'queued' }), {
+      ...opts(clock),
+      maxWaitMs: 1000,
+      schedule: () => 5000,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SecurityCheckTimeoutError);
+    expect(clock.sleeps.filter((ms) => ms > 0)).toEqual([1000]);
+  });
+});
