@@ -40,7 +40,12 @@ describe('createAtomsReleaser', () => {
   it('fills defaults: the scan deadline is the Atoms SDK own one (120 s)', () => {
     const o = resolveAtomsReleaserOptions({ apiKey: KEY });
     expect(o.baseUrl).toBe('https://api.smallest.ai/atoms/v1');
-    expect(o.securityCheck).toEqual({ minDelayMs: 500, maxDelayMs: 1000, maxWaitMs: 120_000 });
+    expect(o.securityCheck).toEqual({
+      minDelayMs: 500,
+      maxDelayMs: 1000,
+      maxWaitMs: 120_000,
+      expectedMs: 6000,
+    });
     expect(DEFAULT_SECURITY_CHECK).toEqual(o.securityCheck);
     expect(
       resolveAtomsReleaserOptions({ apiKey: KEY, securityCheck: { maxWaitMs: 5 } }).securityCheck,
@@ -48,6 +53,7 @@ describe('createAtomsReleaser', () => {
       minDelayMs: 500,
       maxDelayMs: 1000,
       maxWaitMs: 5,
+      expectedMs: 6000,
     });
   });
 

@@ -37,7 +37,7 @@ const TOOLS = [
 ];
 
 // Fast waits for a 150 ms emulated scan.
-const FAST_CHECK = { minDelayMs: 20, maxDelayMs: 60, maxWaitMs: 10_000 };
+const FAST_CHECK = { minDelayMs: 20, maxDelayMs: 60, maxWaitMs: 10_000, expectedMs: 150 };
 
 const open: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {

@@ -26,7 +26,7 @@ async function twoWriters() {
       apiKey: emulator.apiKey,
       baseUrl: emulator.baseUrl,
       apiGeneration: 'v1',
-      securityCheck: { minDelayMs: 10, maxDelayMs: 30, maxWaitMs: 10_000 },
+      securityCheck: { minDelayMs: 10, maxDelayMs: 30, maxWaitMs: 10_000, expectedMs: 60 },
     });
   const agentId = emulator.state.createAgent({ name: 'support', prompt: 'Initial', tools: [] });
   return { emulator, a: writer(), b: writer(), agentId };

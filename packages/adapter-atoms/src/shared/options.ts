@@ -37,6 +37,12 @@ export interface AtomsSecurityCheckOptions {
    * Default 120 000. `activate({maxWaitMs})` / `release({maxWaitMs})` override it per call.
    */
   maxWaitMs?: number | undefined;
+  /**
+   * How long a check usually takes, from the publish that starts it. For a version this releaser
+   * published, polls wait until just before then and poll densely around it (see
+   * `v1/check-schedule.ts`). Default 6000 (Atoms' documented ~6 s); 0 turns it off.
+   */
+  expectedMs?: number | undefined;
 }
 
 /**
@@ -50,6 +56,7 @@ export const DEFAULT_SECURITY_CHECK: Readonly<Required<AtomsSecurityCheckOptions
   minDelayMs: 500,
   maxDelayMs: 1000,
   maxWaitMs: 120_000,
+  expectedMs: 6000,
 });
 
 /** Options of `createAtomsReleaser`. */
@@ -77,6 +84,7 @@ export const atomsReleaserOptionsSchema = z.strictObject({
       minDelayMs: nonNegativeMsSchema.optional(),
       maxDelayMs: positiveMsSchema.optional(),
       maxWaitMs: nonNegativeMsSchema.optional(),
+      expectedMs: nonNegativeMsSchema.optional(),
     })
     .optional(),
   apiGeneration: z.enum(['v1', 'v2', 'auto'], "must be 'v1', 'v2' or 'auto'").optional(),

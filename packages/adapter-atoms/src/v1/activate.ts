@@ -10,6 +10,7 @@ import { gateProgressReporter, waitForGate } from '@agent-release/core/provider'
 import { ATOMS_PROVIDER } from '../shared/ids.js';
 import type { AtomsReleaserDeps } from '../shared/requests.js';
 import { classifyActivateRefusal, gateOf } from '../shared/security-check.js';
+import { ATOMS_CHECK_SCHEDULE, checkPollDelayMs } from './check-schedule.js';
 import { toVersionInfo } from './mapping.js';
 import { activateVersion, getVersion } from './requests.js';
 
@@ -28,6 +29,8 @@ export async function activateV1(
     maxWaitMs: number;
     /** Runs right before the activate call (once the check allows it); may throw to stop. */
     beforeActivate?: (() => Promise<void>) | undefined;
+    /** When the check started (the publish answered), if known: polls follow the check schedule. */
+    checkStartedAt?: number | undefined;
   },
 ): Promise<VersionInfo> {
   const { http, clock, securityCheck } = deps;
@@ -88,6 +91,15 @@ export async function activateV1(
       clock,
       random: deps.random,
       statusOf: (seen) => seen?.status,
+      schedule:
+        opts.checkStartedAt === undefined || securityCheck.expectedMs === 0
+          ? undefined
+          : () =>
+              checkPollDelayMs(clock.now() - (opts.checkStartedAt as number), {
+                ...ATOMS_CHECK_SCHEDULE,
+                expectedMs: securityCheck.expectedMs,
+                leadMs: Math.min(ATOMS_CHECK_SCHEDULE.leadMs, securityCheck.expectedMs / 10),
+              }),
       subject: {
         provider: ATOMS_PROVIDER,
         operation: 'activate',

@@ -18,6 +18,8 @@ export interface PublishedPlan {
   /** The edits applied to the draft, in order. */
   edits: readonly AtomsChangeSet[];
   body: { label?: string; description?: string };
+  /** When the publish answered (this releaser's clock): the security check started then. */
+  publishedAt: number;
 }
 
 /** The live version moved off the base before activation: the change must be rebased. */

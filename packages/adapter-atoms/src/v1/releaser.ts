@@ -113,7 +113,12 @@ export class AtomsV1Releaser implements AgentReleaser {
     const edits = this.#draftEdits.get(target.draftId);
     this.#draftEdits.delete(target.draftId);
     if (outcome.status === 'published' && target.baseVersionId !== undefined && edits !== undefined) {
-      this.#published.set(outcome.version.id, { base: target.baseVersionId, edits, body: target.body });
+      this.#published.set(outcome.version.id, {
+        base: target.baseVersionId,
+        edits,
+        body: target.body,
+        publishedAt: this.#deps.clock.now(),
+      });
     }
     return outcome;
   }
@@ -137,6 +142,7 @@ export class AtomsV1Releaser implements AgentReleaser {
           maxWaitMs,
           beforeActivate:
             plan && (() => assertBaseLive(this.#deps, args.agentId, id, plan.base, opts.signal)),
+          checkStartedAt: plan?.publishedAt,
         });
         if (plan !== undefined) {
           this.#published.delete(id);
@@ -179,6 +185,7 @@ export class AtomsV1Releaser implements AgentReleaser {
     this.#published.set(outcome.version.id, {
       ...plan,
       base: target.baseVersionId ?? moved.live ?? plan.base,
+      publishedAt: this.#deps.clock.now(),
     });
     return outcome.version.id;
   }
