@@ -6,19 +6,10 @@ import {
   SecurityCheckTimeoutError,
   ValidationError,
 } from '@agent-release/core';
-import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT, agentBody, api, fail, makeReleaser, ok, P, V1, V2, versionRow } from './fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { AGENT, agentBody, api, fail, makeReleaser, ok, P, useNock, V1, V2, versionRow } from './fixtures.js';
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+useNock();
 
 const versionPath = `${P}/agent/${AGENT}/versions/${V2}`;
 const activatePath = `${P}/agent/${AGENT}/versions/${V2}/activate`;

@@ -6,8 +6,7 @@ import {
   UnexpectedResponseError,
   ValidationError,
 } from '@agent-release/core';
-import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AGENT,
   agentBody,
@@ -20,21 +19,14 @@ import {
   ok,
   P,
   TOOLS,
+  useNock,
   V1,
   V2,
   V3,
   versionRow,
 } from './fixtures.js';
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+useNock();
 
 const forked = ok(draftRow());
 

@@ -11,7 +11,6 @@ import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ATOMS_AUTO_CAPABILITIES,
-  ATOMS_V2_CAPABILITIES,
   type AtomsReleaserOptions,
   ConfigFreezeError,
   createAtomsReleaser,

@@ -1,17 +1,7 @@
-// Issue 13 port method: readConfig returns the live configuration in neutral terms.
-import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT, agentBody, api, makeReleaser, P } from './fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { AGENT, agentBody, api, makeReleaser, P, useNock } from './fixtures.js';
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+useNock();
 
 describe('readConfig', () => {
   it.each(['v1', 'v2', 'auto'] as const)(

@@ -3,21 +3,12 @@
 import { ConflictError, noopLogger } from '@agent-release/core';
 import { HttpClient } from '@agent-release/core/provider';
 import { ManualClock } from '@agent-release/core/testing';
-import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_SECURITY_CHECK } from '../src/index.js';
 import { restoreIfOverwritten } from '../src/v1/compare-and-swap.js';
-import { AGENT, api, KEY, ORIGIN, ok, P, V1, V2, V3, versionRow } from './fixtures.js';
+import { AGENT, api, KEY, ORIGIN, ok, P, useNock, V1, V2, V3, versionRow } from './fixtures.js';
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+useNock();
 
 const deps = () => ({
   http: new HttpClient({ provider: 'atoms', baseUrl: `${ORIGIN}${P}`, apiKey: KEY, retry: false }),

@@ -4,14 +4,17 @@ import {
   SecurityCheckFailedError,
   SecurityCheckTimeoutError,
 } from '@agent-release/core';
-import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT, api, fail, makeReleaser, ok, V1, V2, V3 } from './fixtures.js';
+import { describe, expect, it } from 'vitest';
 import {
   A,
+  AGENT,
+  api,
   branchesBody,
   branchPath,
+  fail,
   MAIN,
+  makeReleaser,
+  ok,
   R4,
   ROW,
   revisionRow,
@@ -19,17 +22,13 @@ import {
   scan,
   scanningRow,
   summary,
-} from './v2-fixtures.js';
+  useNock,
+  V1,
+  V2,
+  V3,
+} from './fixtures.js';
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+useNock();
 
 const v2 = (options = {}) => makeReleaser({ apiGeneration: 'v2', ...options });
 const bodiless = (path: string) => api().post(path).matchHeader('content-length', '0');

@@ -2,20 +2,20 @@
 // (`UpdateBranchDraftRequest`): no 4,000-character cap, `timezone` a string, `playbooks`, and
 // unknown top-level fields passed through once the typed ones validated. v1 keeps its rules.
 import { ValidationError } from '@agent-release/core';
-import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT, api, makeReleaser, ok } from './fixtures.js';
-import { A, branchDraftRow, branchesBody, branchPath } from './v2-fixtures.js';
+import { describe, expect, it } from 'vitest';
+import {
+  A,
+  AGENT,
+  api,
+  branchDraftRow,
+  branchesBody,
+  branchPath,
+  makeReleaser,
+  ok,
+  useNock,
+} from './fixtures.js';
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+useNock();
 
 const long = 'p'.repeat(5000);
 

@@ -1,32 +1,28 @@
 // Issue 12: a release ships only the edits it made (defect 3), `expectedRevision` only when a
 // draft is open (item 5), and `openDraftId` read as either id of the draft row (item 6).
 import { ConflictError } from '@agent-release/core';
-import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT, api, makeReleaser, ok, V1 } from './fixtures.js';
+import { describe, expect, it } from 'vitest';
 import {
   A,
+  AGENT,
+  api,
   BDRAFT,
   branchDraftRow,
   branchesBody,
   branchPath,
   MAIN,
+  makeReleaser,
   noDiff,
+  ok,
   ROW,
   revisionRow,
   someDiff,
   summary,
-} from './v2-fixtures.js';
+  useNock,
+  V1,
+} from './fixtures.js';
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+useNock();
 
 const v2 = () => makeReleaser({ apiGeneration: 'v2', retry: false });
 const draftDiff = () =>

@@ -7,18 +7,22 @@ import {
   SecurityCheckTimeoutError,
   ValidationError,
 } from '@agent-release/core';
-import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT, api, connectionReset, makeReleaser, ok, TOOLS, V1 } from './fixtures.js';
+import type nock from 'nock';
+import { describe, expect, it } from 'vitest';
 import {
   A,
+  AGENT,
   agentAt,
+  api,
   BDRAFT,
   branchDraftRow,
   branchesBody,
   branchPath,
+  connectionReset,
   MAIN,
+  makeReleaser,
   noDiff,
+  ok,
   ROW,
   revisionRow,
   STAGING,
@@ -26,17 +30,12 @@ import {
   scanningRow,
   someDiff,
   summary,
-} from './v2-fixtures.js';
+  TOOLS,
+  useNock,
+  V1,
+} from './fixtures.js';
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+useNock();
 
 const v2 = (options = {}) => makeReleaser({ apiGeneration: 'v2', ...options });
 /** A bodiless POST (Atoms' cancel, live and restore take none). */

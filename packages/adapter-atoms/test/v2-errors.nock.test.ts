@@ -14,34 +14,32 @@ import { mapAtomsV2Failure } from '../src/v2/errors.js';
 const mapAtomsError = atomsErrorMapper(mapAtomsV2Failure);
 
 import {
+  A,
   AGENT,
   agentBody,
   api,
+  BDRAFT,
+  branchDraftRow,
+  branchesBody,
+  branchPath,
   connectionReset,
   DRAFT,
   draftRow,
   fail,
   KEY,
+  MAIN,
   makeReleaser,
   ok,
   P,
-  V1,
-  V3,
-} from './fixtures.js';
-import {
-  A,
-  BDRAFT,
-  branchDraftRow,
-  branchesBody,
-  branchPath,
-  MAIN,
   ROW,
   revisionRow,
   scan,
   scanningRow,
   someDiff,
   summary,
-} from './v2-fixtures.js';
+  V1,
+  V3,
+} from './fixtures.js';
 
 beforeAll(() => {
   nock.disableNetConnect();

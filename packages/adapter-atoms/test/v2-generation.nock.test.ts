@@ -1,13 +1,6 @@
-import {
-  ConflictError,
-  MigrationRequiredError,
-  noopLogger,
-  type PublishOutcome,
-  type VersionInfo,
-} from '@agent-release/core';
+import { ConflictError, MigrationRequiredError, noopLogger, type VersionInfo } from '@agent-release/core';
 import { BoundedMap } from '@agent-release/core/provider';
-import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 const A1 = '65a1b2c3d4e5f60718293c01';
 const A2 = '65a1b2c3d4e5f60718293c02';
@@ -18,43 +11,34 @@ import { ATOMS_AUTO_CAPABILITIES, ATOMS_V1_CAPABILITIES, ATOMS_V2_CAPABILITIES }
 import type { AtomsV1Releaser } from '../src/v1/releaser.js';
 import type { AtomsV2Releaser } from '../src/v2/releaser.js';
 import {
+  A,
   AGENT,
+  agentAt,
   agentBody,
   api,
-  DRAFT,
-  draftRow,
-  fail,
-  makeReleaser,
-  ok,
-  TOOLS,
-  V1,
-  V2,
-  versionRow,
-} from './fixtures.js';
-import {
-  A,
-  agentAt,
   BDRAFT,
   branchDraftRow,
   branchesBody,
   branchPath,
+  DRAFT,
+  draftRow,
+  fail,
   MAIN,
+  makeReleaser,
+  ok,
   ROW,
   revisionRow,
   STAGING,
   someDiff,
   summary,
-} from './v2-fixtures.js';
+  TOOLS,
+  useNock,
+  V1,
+  V2,
+  versionRow,
+} from './fixtures.js';
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+useNock();
 
 const OTHER = '65a1b2c3d4e5f60718293c99';
 const MIGRATION = {

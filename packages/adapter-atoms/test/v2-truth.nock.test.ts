@@ -8,32 +8,30 @@ import {
   ProviderUnavailableError,
   SecurityCheckTimeoutError,
 } from '@agent-release/core';
-import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT, api, makeReleaser, ok, V1, V2, V3 } from './fixtures.js';
+import { describe, expect, it } from 'vitest';
 import {
   A,
+  AGENT,
+  api,
   BDRAFT,
   branchesBody,
   branchPath,
   MAIN,
+  makeReleaser,
+  ok,
   R4,
   ROW,
   revisionRow,
   scanningRow,
   someDiff,
   summary,
-} from './v2-fixtures.js';
+  useNock,
+  V1,
+  V2,
+  V3,
+} from './fixtures.js';
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+useNock();
 
 const v2 = (options = {}) => makeReleaser({ apiGeneration: 'v2', retry: false, ...options });
 const bodiless = (path: string) => api().post(path).matchHeader('content-length', '0');
