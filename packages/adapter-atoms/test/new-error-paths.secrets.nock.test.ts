@@ -8,7 +8,6 @@ import { createAtomsReleaser } from '../src/index.js';
 import {
   A,
   AGENT,
-  api,
   BDRAFT,
   branchDraftRow,
   branchesBody,
