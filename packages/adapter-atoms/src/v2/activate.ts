@@ -4,18 +4,16 @@
  * (rollback = republish); a revision still scanning is waited for first.
  */
 import {
-  AbortedError,
   type ActivateOptions,
   ConflictError,
   type GateProgress,
   NotFoundError,
   type PublishGateInfo,
   SecurityCheckFailedError,
-  SecurityCheckTimeoutError,
   UnexpectedResponseError,
   type VersionInfo,
 } from '@agent-release/core';
-import { pathOf, waitUntil } from '@agent-release/core/provider';
+import { pathOf, waitForGate } from '@agent-release/core/provider';
 import { isErrorCode, isLostWrite } from '../shared/errors.js';
 import { ATOMS_PROVIDER } from '../shared/ids.js';
 import { gateOf } from '../shared/security-check.js';
@@ -168,7 +166,7 @@ export async function awaitReady(
   const started = ctx.clock.now();
   let lastGate: PublishGateInfo | undefined;
   let idlePolls = 0;
-  const result = await waitUntil<AtomsRevisionRow>(
+  const { value } = await waitForGate<AtomsRevisionRow>(
     async (attempt) => {
       const row = attempt === 1 ? first : await getRevision(ctx, agentId, branchId, first._id, signal);
       const state = scanStateOf(row);
@@ -176,12 +174,11 @@ export async function awaitReady(
       report(lastGate, attempt, ctx.clock.now() - started);
       if (isReady(row)) return { state: 'success', value: row };
       if (state.kind === 'failed' || (state.kind === 'committed' && lastGate?.status === 'failed')) {
-        return { state: 'failure', value: row, reason: 'scan failed' };
+        return { state: 'failure', value: row, reason: lastGate?.reason };
       }
       idlePolls = state.kind === 'idle' ? idlePolls + 1 : 0;
-      if (state.kind === 'cancelled' || idlePolls >= 2) {
-        return { state: 'failure', value: row, reason: 'cancelled' };
-      }
+      if (state.kind === 'cancelled' || idlePolls >= 2)
+        return { state: 'failure', value: row, reason: CANCELLED };
       return { state: 'retry', value: row, reason: 'scanning' };
     },
     {
@@ -191,47 +188,32 @@ export async function awaitReady(
       signal,
       clock: ctx.clock,
       random: ctx.random,
-    },
-  );
-  switch (result.state) {
-    case 'success':
-      return result.value!;
-    case 'failure':
-      if (result.reason === 'cancelled') {
-        throw new ConflictError(
-          `${ATOMS_PROVIDER} activate: the publish of ${first._id} was cancelled; it will not commit, so it cannot be made live.`,
-          { provider: ATOMS_PROVIDER, operation: 'activate', details: { agentId, branchId } },
-        );
-      }
-      throw new SecurityCheckFailedError(
-        `${ATOMS_PROVIDER} activate: ${first._id} failed its security scan (${lastGate?.raw ?? 'failed'})${lastGate?.reason ? `: ${lastGate.reason}` : ''}; it was not committed and cannot go live.`,
-        {
-          provider: ATOMS_PROVIDER,
-          operation: 'activate',
-          versionId: first._id,
-          checkStatus: lastGate?.raw ?? 'failed',
-          ...(lastGate?.reason !== undefined ? { reason: lastGate.reason } : {}),
-        },
-      );
-    case 'timeout':
-      throw new SecurityCheckTimeoutError(
-        `${ATOMS_PROVIDER} activate: ${first._id} was still being scanned after ${maxWaitMs} ms (last status: ${lastGate?.raw ?? 'unknown'}); call activate again later.`,
-        {
-          provider: ATOMS_PROVIDER,
-          operation: 'activate',
-          versionId: first._id,
-          ...(lastGate?.raw !== undefined ? { lastStatus: lastGate.raw } : {}),
-          waitedMs: result.elapsedMs,
-        },
-      );
-    default:
-      throw new AbortedError(`${ATOMS_PROVIDER} activate was aborted`, {
+      statusOf: () => lastGate?.raw,
+      subject: {
         provider: ATOMS_PROVIDER,
         operation: 'activate',
-        details: { versionId: first._id },
-      });
-  }
+        what: first._id,
+        versionId: first._id,
+        details: { agentId, branchId },
+        failedAdvice: 'It was not committed and cannot go live.',
+        timeoutAdvice: 'Call activate again later.',
+      },
+      // Someone else's publish that was cancelled is no failed scan: say so.
+      settle: async (stop) => {
+        if (stop.kind === 'failure' && stop.reason === CANCELLED) {
+          throw new ConflictError(
+            `${ATOMS_PROVIDER} activate: the publish of ${first._id} was cancelled; it will not commit, so it cannot be made live.`,
+            { provider: ATOMS_PROVIDER, operation: 'activate', details: { agentId, branchId } },
+          );
+        }
+        return undefined;
+      },
+    },
+  );
+  return value;
 }
+
+const CANCELLED = 'cancelled by someone else';
 
 /**
  * `POST .../revisions/{revisionId}/restore`: the old config becomes a new head revision (200,
