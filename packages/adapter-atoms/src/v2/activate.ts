@@ -13,7 +13,7 @@ import {
   UnexpectedResponseError,
   type VersionInfo,
 } from '@agent-release/core';
-import { pathOf, waitForGate } from '@agent-release/core/provider';
+import { pathOf, publishExactlyOnce, waitForGate } from '@agent-release/core/provider';
 import { isErrorCode, isLostWrite } from '../shared/errors.js';
 import { ATOMS_PROVIDER } from '../shared/ids.js';
 import { gateOf } from '../shared/security-check.js';
@@ -254,25 +254,26 @@ export async function restore(
       { provider: ATOMS_PROVIDER, operation: 'restore', field: 'data.state' },
     );
   };
-  const reconcile = async (): Promise<AtomsRevisionRow | undefined> => {
-    const now = await getBranch(ctx, agentId, branchId, signal);
-    const head = now.branch.headRevisionId ?? undefined;
-    if (head === undefined || head === pub.preHead) return undefined;
-    const row = await getRevision(ctx, agentId, branchId, head, signal);
-    return row.restoredFromRevisionId === revisionId ? row : undefined;
-  };
-  try {
-    return await send();
-  } catch (error) {
-    if (!isLostWrite(error)) throw error;
-    ctx.logger.warn('atoms restore answer lost; reconciling before any re-send', {
-      provider: ATOMS_PROVIDER,
-      agentId,
-      branchId,
-      revisionId,
-    });
-    const done = await reconcile();
-    if (done !== undefined) return done;
-    return send();
-  }
+  const { value } = await publishExactlyOnce<AtomsRevisionRow>({
+    send,
+    mayHaveApplied: (error) => isLostWrite(error),
+    onPossiblyApplied: () =>
+      ctx.logger.warn('atoms restore answer lost; reconciling before any re-send', {
+        provider: ATOMS_PROVIDER,
+        agentId,
+        branchId,
+        revisionId,
+      }),
+    // A head that moved since and was restored from this revision is ours.
+    reconcile: async () => {
+      const now = await getBranch(ctx, agentId, branchId, signal);
+      const head = now.branch.headRevisionId ?? undefined;
+      if (head === undefined || head === pub.preHead) return { kind: 'not-applied' };
+      const row = await getRevision(ctx, agentId, branchId, head, signal);
+      return row.restoredFromRevisionId === revisionId
+        ? { kind: 'applied', value: row }
+        : { kind: 'not-applied' };
+    },
+  });
+  return value;
 }
