@@ -10,6 +10,7 @@ export default defineConfig({
     alias: [
       { find: /^@agent-release\/core\/testing$/, replacement: src('./packages/core/src/testing/index.ts') },
       { find: /^@agent-release\/core\/di$/, replacement: src('./packages/core/src/di/index.ts') },
+      { find: /^@agent-release\/core\/provider$/, replacement: src('./packages/core/src/provider/index.ts') },
       { find: /^@agent-release\/core$/, replacement: src('./packages/core/src/index.ts') },
       { find: /^@agent-release\/ledger$/, replacement: src('./packages/ledger/src/index.ts') },
       {

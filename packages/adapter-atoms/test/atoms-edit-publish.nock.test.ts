@@ -6,8 +6,7 @@ import {
   UnexpectedResponseError,
   ValidationError,
 } from '@agent-release/core';
-import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AGENT,
   agentBody,
@@ -20,27 +19,20 @@ import {
   ok,
   P,
   TOOLS,
+  useNock,
   V1,
   V2,
   V3,
   versionRow,
 } from './fixtures.js';
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+useNock();
 
 const forked = ok(draftRow());
 
 describe('editDraft', () => {
   it('forks from the active version and sends the prompt together with the existing tools', async () => {
-    const { releaser } = makeReleaser();
+    const { releaser } = makeReleaser({ apiGeneration: 'v1' });
     api().get(`${P}/agent/${AGENT}`).reply(200, agentBody());
     api().post(`${P}/agent/${AGENT}/drafts`, { sourceVersionId: V1 }).reply(201, forked);
     api()
@@ -62,7 +54,7 @@ describe('editDraft', () => {
   });
 
   it('sends instructions as globalPrompt to workflow_graph agents', async () => {
-    const { releaser } = makeReleaser();
+    const { releaser } = makeReleaser({ apiGeneration: 'v1' });
     api()
       .get(`${P}/agent/${AGENT}`)
       .reply(
@@ -79,7 +71,7 @@ describe('editDraft', () => {
   });
 
   it('rejects a globalPrompt over 4000 characters after reading the agent, before forking', async () => {
-    const { releaser } = makeReleaser();
+    const { releaser } = makeReleaser({ apiGeneration: 'v1' });
     api()
       .get(`${P}/agent/${AGENT}`)
       .reply(200, agentBody({ workflowType: 'workflow_graph' }));
@@ -92,7 +84,7 @@ describe('editDraft', () => {
   });
 
   it('maps firstMessage and model, and passes providerOptions.atoms through', async () => {
-    const { releaser } = makeReleaser();
+    const { releaser } = makeReleaser({ apiGeneration: 'v1' });
     api().get(`${P}/agent/${AGENT}`).reply(200, agentBody());
     api().post(`${P}/agent/${AGENT}/drafts`, { sourceVersionId: V1 }).reply(201, forked);
     api()
@@ -136,7 +128,7 @@ describe('editDraft', () => {
   });
 
   it('edits a given draft: reads it and its config, and does not fork', async () => {
-    const { releaser } = makeReleaser();
+    const { releaser } = makeReleaser({ apiGeneration: 'v1' });
     const draftTools = [TOOLS[0]];
     api()
       .get(`${P}/agent/${AGENT}/drafts/${DRAFT}`)
@@ -157,7 +149,7 @@ describe('editDraft', () => {
   });
 
   it("carries the fork's server createdAt in meta, for publish's reconciliation", async () => {
-    const { releaser } = makeReleaser();
+    const { releaser } = makeReleaser({ apiGeneration: 'v1' });
     api().get(`${P}/agent/${AGENT}`).reply(200, agentBody());
     api()
       .post(`${P}/agent/${AGENT}/drafts`, { sourceVersionId: V1 })
@@ -175,7 +167,7 @@ describe('editDraft', () => {
   });
 
   it('carries the createdAt of a given draft from the read it already makes (no extra request)', async () => {
-    const { releaser } = makeReleaser();
+    const { releaser } = makeReleaser({ apiGeneration: 'v1' });
     api()
       .get(`${P}/agent/${AGENT}/drafts/${DRAFT}`)
       .query({ limit: '1' })
@@ -189,7 +181,7 @@ describe('editDraft', () => {
   });
 
   it('sends no PATCH when nothing maps to Atoms', async () => {
-    const { releaser } = makeReleaser();
+    const { releaser } = makeReleaser({ apiGeneration: 'v1' });
     api().get(`${P}/agent/${AGENT}`).reply(200, agentBody());
     api().post(`${P}/agent/${AGENT}/drafts`, { sourceVersionId: V1 }).reply(201, forked);
 
@@ -198,7 +190,7 @@ describe('editDraft', () => {
   });
 
   it('refuses to send a prompt when the agent read lacks the tools (they would be wiped)', async () => {
-    const { releaser } = makeReleaser();
+    const { releaser } = makeReleaser({ apiGeneration: 'v1' });
     api()
       .get(`${P}/agent/${AGENT}`)
       .reply(200, { status: true, data: { _id: AGENT, workflowType: 'single_prompt', activeVersionId: V1 } });
@@ -209,7 +201,7 @@ describe('editDraft', () => {
   });
 
   it('fails with ConflictError when the agent has no active version to fork from', async () => {
-    const { releaser } = makeReleaser();
+    const { releaser } = makeReleaser({ apiGeneration: 'v1' });
     api()
       .get(`${P}/agent/${AGENT}`)
       .reply(200, { status: true, data: { _id: AGENT, activeVersionId: null } });
@@ -218,7 +210,7 @@ describe('editDraft', () => {
   });
 
   it('retries a fork whose answer was lost (an orphan draft is harmless)', async () => {
-    const { releaser, clock } = makeReleaser();
+    const { releaser, clock } = makeReleaser({ apiGeneration: 'v1' });
     api().get(`${P}/agent/${AGENT}`).reply(200, agentBody());
     api().post(`${P}/agent/${AGENT}/drafts`, { sourceVersionId: V1 }).reply(503, fail('Service Unavailable'));
     api().post(`${P}/agent/${AGENT}/drafts`, { sourceVersionId: V1 }).replyWithError(connectionReset());
@@ -233,7 +225,7 @@ describe('editDraft', () => {
   });
 
   it('rejects a fork answer without a usable draftId', async () => {
-    const { releaser } = makeReleaser();
+    const { releaser } = makeReleaser({ apiGeneration: 'v1' });
     api().get(`${P}/agent/${AGENT}`).reply(200, agentBody());
     api()
       .post(`${P}/agent/${AGENT}/drafts`, { sourceVersionId: V1 })
@@ -273,7 +265,7 @@ describe('editDraft', () => {
     ],
     ['no change at all', {}, 'changes'],
   ])('rejects %s before any request', async (_label, changes, path) => {
-    const { releaser } = makeReleaser();
+    const { releaser } = makeReleaser({ apiGeneration: 'v1' });
     const error = await releaser.editDraft(AGENT, changes as never).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).field).toBe(path);
@@ -282,7 +274,7 @@ describe('editDraft', () => {
   it.each([['../x'], ['65A1B2C3D4E5F60718293A4B'], ['abc'], ['65a1b2c3d4e5f60718293a4b/drafts']])(
     'rejects agent id %j before any request',
     async (id) => {
-      const { releaser } = makeReleaser();
+      const { releaser } = makeReleaser({ apiGeneration: 'v1' });
       await expect(releaser.editDraft(id, { instructions: 'x' })).rejects.toBeInstanceOf(ValidationError);
       await expect(releaser.getActiveVersion(id)).rejects.toBeInstanceOf(ValidationError);
       await expect(releaser.activate(id, V2)).rejects.toBeInstanceOf(ValidationError);
@@ -290,7 +282,7 @@ describe('editDraft', () => {
   );
 
   it('rejects a draftId that is not a safe token', async () => {
-    const { releaser } = makeReleaser();
+    const { releaser } = makeReleaser({ apiGeneration: 'v1' });
     await expect(
       releaser.editDraft(AGENT, { instructions: 'x' }, { draftId: '../v' }),
     ).rejects.toBeInstanceOf(ValidationError);
@@ -304,7 +296,7 @@ describe('publish', () => {
   const newest = (id: string) => ok({ versions: [versionRow(id, { isActive: true })], total: 1 });
 
   it('discards a draft without changes and returns unchanged, creating no version', async () => {
-    const { releaser } = makeReleaser();
+    const { releaser } = makeReleaser({ apiGeneration: 'v1' });
     api().get(`${P}/agent/${AGENT}/drafts/${DRAFT}/diff`).reply(200, diff(false));
     api().delete(`${P}/agent/${AGENT}/drafts/${DRAFT}`).reply(200, ok(null));
 
@@ -312,7 +304,7 @@ describe('publish', () => {
   });
 
   it('still answers unchanged when discarding the empty draft fails', async () => {
-    const { releaser, logger } = makeReleaser();
+    const { releaser, logger } = makeReleaser({ apiGeneration: 'v1' });
     api().get(`${P}/agent/${AGENT}/drafts/${DRAFT}/diff`).reply(200, diff(false));
     api().delete(`${P}/agent/${AGENT}/drafts/${DRAFT}`).reply(500, fail('Internal server error'));
 
@@ -321,7 +313,7 @@ describe('publish', () => {
   });
 
   it('publishes with label and description and never sends activate', async () => {
-    const { releaser } = makeReleaser();
+    const { releaser } = makeReleaser({ apiGeneration: 'v1' });
     api().get(`${P}/agent/${AGENT}/drafts/${DRAFT}/diff`).reply(200, diff(true));
     api().get(`${P}/agent/${AGENT}/versions`).query({ limit: '1', skip: '0' }).reply(200, newest(V1));
     api()
@@ -346,7 +338,7 @@ describe('publish', () => {
   });
 
   it('sends an empty body without label or description', async () => {
-    const { releaser } = makeReleaser();
+    const { releaser } = makeReleaser({ apiGeneration: 'v1' });
     api().get(`${P}/agent/${AGENT}/drafts/${DRAFT}/diff`).reply(200, diff(true));
     api().get(`${P}/agent/${AGENT}/versions`).query({ limit: '1', skip: '0' }).reply(200, newest(V1));
     api()
@@ -358,7 +350,7 @@ describe('publish', () => {
   });
 
   it('reads the draft source first when the DraftRef has none', async () => {
-    const { releaser } = makeReleaser();
+    const { releaser } = makeReleaser({ apiGeneration: 'v1' });
     api().get(`${P}/agent/${AGENT}/drafts/${DRAFT}/diff`).reply(200, diff(true));
     api()
       .get(`${P}/agent/${AGENT}/drafts/${DRAFT}`)
@@ -377,14 +369,14 @@ describe('publish', () => {
     ['a label over 200 characters', { label: 'l'.repeat(201) }, 'options.label'],
     ['a description over 2000 characters', { description: 'd'.repeat(2001) }, 'options.description'],
   ])('rejects %s before any request', async (_label, opts, field) => {
-    const { releaser } = makeReleaser();
+    const { releaser } = makeReleaser({ apiGeneration: 'v1' });
     const error = await releaser.publish(draft, opts).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).field).toBe(field);
   });
 
   it('rejects a draft of another provider', async () => {
-    const { releaser } = makeReleaser();
+    const { releaser } = makeReleaser({ apiGeneration: 'v1' });
     await expect(releaser.publish({ ...draft, provider: 'langdock' })).rejects.toBeInstanceOf(
       ValidationError,
     );
@@ -397,7 +389,7 @@ describe('publish', () => {
     };
 
     it('finds the version a dropped publish created and does not re-send', async () => {
-      const { releaser, logger } = makeReleaser();
+      const { releaser, logger } = makeReleaser({ apiGeneration: 'v1' });
       prepare();
       api()
         .post(`${P}/agent/${AGENT}/drafts/${DRAFT}/publish`, { label: 'mine' })
@@ -429,7 +421,7 @@ describe('publish', () => {
     });
 
     it('re-sends once when a 5xx publish left the draft open', async () => {
-      const { releaser } = makeReleaser();
+      const { releaser } = makeReleaser({ apiGeneration: 'v1' });
       prepare();
       api().post(`${P}/agent/${AGENT}/drafts/${DRAFT}/publish`, {}).reply(500, fail('Internal server error'));
       api()
@@ -445,7 +437,7 @@ describe('publish', () => {
     });
 
     it('finds the version when a 5xx publish had applied', async () => {
-      const { releaser } = makeReleaser();
+      const { releaser } = makeReleaser({ apiGeneration: 'v1' });
       prepare();
       api().post(`${P}/agent/${AGENT}/drafts/${DRAFT}/publish`, {}).reply(502, fail('Bad gateway'));
       api()
@@ -462,7 +454,7 @@ describe('publish', () => {
     });
 
     it('sends publish at most twice and then surfaces the error', async () => {
-      const { releaser } = makeReleaser();
+      const { releaser } = makeReleaser({ apiGeneration: 'v1' });
       prepare();
       const open = ok({ latest: draftRow(), editHistory: [], editCount: 1 });
       api()
@@ -477,7 +469,7 @@ describe('publish', () => {
     });
 
     it('reports a conflict when the draft vanished without a version', async () => {
-      const { releaser } = makeReleaser();
+      const { releaser } = makeReleaser({ apiGeneration: 'v1' });
       prepare();
       api().post(`${P}/agent/${AGENT}/drafts/${DRAFT}/publish`, {}).replyWithError(connectionReset());
       api()
@@ -493,7 +485,7 @@ describe('publish', () => {
     });
 
     it('does not reconcile errors that cannot have taken effect', async () => {
-      const { releaser } = makeReleaser();
+      const { releaser } = makeReleaser({ apiGeneration: 'v1' });
       prepare();
       api().post(`${P}/agent/${AGENT}/drafts/${DRAFT}/publish`, {}).reply(404, fail('Draft not found'));
 
@@ -528,7 +520,7 @@ describe('publish', () => {
     };
 
     it('publishes without the pre-publish version read', async () => {
-      const { releaser } = makeReleaser();
+      const { releaser } = makeReleaser({ apiGeneration: 'v1' });
       api().get(`${P}/agent/${AGENT}/drafts/${DRAFT}/diff`).reply(200, diff(true));
       api()
         .post(`${P}/agent/${AGENT}/drafts/${DRAFT}/publish`, {})
@@ -539,7 +531,7 @@ describe('publish', () => {
     });
 
     it('finds the version published at or after the draft was created, from its source', async () => {
-      const { releaser, logger } = makeReleaser();
+      const { releaser, logger } = makeReleaser({ apiGeneration: 'v1' });
       lostPublish({});
       page(
         versionRow(V2, at(after)),
@@ -552,7 +544,7 @@ describe('publish', () => {
     });
 
     it('counts a version published in the same millisecond the draft was created (server clock, >=)', async () => {
-      const { releaser } = makeReleaser();
+      const { releaser } = makeReleaser({ apiGeneration: 'v1' });
       lostPublish({});
       page(versionRow(V2, { createdAt: CREATED, publishedAt: null }));
 
@@ -561,7 +553,7 @@ describe('publish', () => {
     });
 
     it('does not take a version from the same source published before the draft was created', async () => {
-      const { releaser } = makeReleaser();
+      const { releaser } = makeReleaser({ apiGeneration: 'v1' });
       lostPublish({});
       // Someone else's publish from V1, before our fork: not ours. The scan stops there.
       page(versionRow(V2, at(before)), versionRow(V1, at('2026-01-01T00:00:00.000Z', { isActive: true })));
@@ -570,7 +562,7 @@ describe('publish', () => {
     });
 
     it('takes ours, not an older concurrent version, when both are listed', async () => {
-      const { releaser } = makeReleaser();
+      const { releaser } = makeReleaser({ apiGeneration: 'v1' });
       lostPublish({});
       page(versionRow(V3, at(after)), versionRow(V2, at(before)));
 
@@ -579,7 +571,7 @@ describe('publish', () => {
     });
 
     it('does not take a version with another label, or from another source', async () => {
-      const { releaser } = makeReleaser();
+      const { releaser } = makeReleaser({ apiGeneration: 'v1' });
       lostPublish({ label: 'mine' });
       page(
         versionRow(V3, at(after, { label: 'theirs' })),
@@ -590,7 +582,7 @@ describe('publish', () => {
     });
 
     it('picks the version with our label among newer ones', async () => {
-      const { releaser } = makeReleaser();
+      const { releaser } = makeReleaser({ apiGeneration: 'v1' });
       lostPublish({ label: 'mine' });
       page(versionRow(V3, at(after, { label: 'theirs' })), versionRow(V2, at(after, { label: 'mine' })));
 
@@ -599,7 +591,7 @@ describe('publish', () => {
     });
 
     it('skips a version row without a readable server time rather than guess', async () => {
-      const { releaser } = makeReleaser();
+      const { releaser } = makeReleaser({ apiGeneration: 'v1' });
       lostPublish({});
       page(versionRow(V2, { createdAt: null, publishedAt: 'not a date' }));
 
@@ -607,7 +599,7 @@ describe('publish', () => {
     });
 
     it("uses the draft row's createdAt when the DraftRef has no source (one read, no mark)", async () => {
-      const { releaser } = makeReleaser();
+      const { releaser } = makeReleaser({ apiGeneration: 'v1' });
       api().get(`${P}/agent/${AGENT}/drafts/${DRAFT}/diff`).reply(200, diff(true));
       api()
         .get(`${P}/agent/${AGENT}/drafts/${DRAFT}`)
@@ -625,7 +617,7 @@ describe('publish', () => {
     });
 
     it('rejects a meta.draftCreatedAt that is not a timestamp, before any request', async () => {
-      const { releaser } = makeReleaser();
+      const { releaser } = makeReleaser({ apiGeneration: 'v1' });
       const error = await releaser
         .publish({ ...draft, meta: { draftCreatedAt: 'yesterday' } })
         .catch((e: unknown) => e);

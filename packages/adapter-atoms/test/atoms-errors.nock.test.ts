@@ -11,20 +11,12 @@ import {
   UnexpectedResponseError,
   ValidationError,
 } from '@agent-release/core';
-import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { atomsRetryAfterMs, mapAtomsError } from '../src/index.js';
-import { AGENT, agentBody, api, fail, makeReleaser, P, V2 } from './fixtures.js';
+import type nock from 'nock';
+import { describe, expect, it } from 'vitest';
+import { atomsRetryAfterMs, mapAtomsError } from '../src/shared/errors.js';
+import { AGENT, agentBody, api, fail, makeReleaser, P, useNock, V2 } from './fixtures.js';
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+useNock();
 
 const agentPath = `${P}/agent/${AGENT}`;
 const migrationBody = {

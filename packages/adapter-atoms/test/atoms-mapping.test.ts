@@ -1,13 +1,8 @@
 import { type AgentChanges, UnexpectedResponseError, ValidationError } from '@agent-release/core';
 import { describe, expect, it } from 'vitest';
-import {
-  type AtomsProviderOptions,
-  atomsProviderOptionsSchema,
-  createAtomsReleaser,
-  parseAtomsChanges,
-  toDraftConfigBody,
-  toVersionInfo,
-} from '../src/index.js';
+import { type AtomsProviderOptions, atomsProviderOptionsSchema, createAtomsReleaser } from '../src/index.js';
+import { parseAtomsChanges, toDraftConfigBody } from '../src/shared/changes.js';
+import { toVersionInfo } from '../src/v1/mapping.js';
 import { KEY } from './fixtures.js';
 
 const endCall = { type: 'end_call', name: 'end_call', description: 'Ends the call' } as const;

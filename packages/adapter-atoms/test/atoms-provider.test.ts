@@ -4,37 +4,43 @@ import { startAtomsEmulator } from '@agent-release/emulator';
 import { Container } from 'inversify';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
+import { AtomsAutoReleaser } from '../src/auto.js';
 import {
-  ATOMS_CAPABILITIES,
-  AtomsReleaser,
+  ATOMS_AUTO_CAPABILITIES,
+  type AtomsReleaser,
   atomsModule,
   createAtomsModule,
   createAtomsReleaser,
   DEFAULT_SECURITY_CHECK,
-  resolveAtomsReleaserOptions,
 } from '../src/index.js';
+import { resolveAtomsReleaserOptions } from '../src/shared/options.js';
 import { captureLogger, KEY } from './fixtures.js';
 
 describe('createAtomsReleaser', () => {
-  it('declares the Atoms capabilities (v1 until an agent is found on v2)', () => {
+  it('declares fixed capabilities that hold for v1 and v2 agents alike', () => {
     const releaser = createAtomsReleaser({ apiKey: KEY });
     expect(releaser.provider).toBe('atoms');
     expect(releaser.apiGeneration).toBe('auto');
     expect(releaser.capabilities).toEqual({
-      activation: 'explicit',
+      activation: 'on-publish',
       publishGate: 'security-check',
       drafts: 'many',
       versionHistory: true,
-      rollback: 'reactivate',
+      rollback: 'republish',
       confirmsActiveVersion: true,
     });
-    expect(releaser.capabilities).toBe(ATOMS_CAPABILITIES);
+    expect(releaser.capabilities).toBe(ATOMS_AUTO_CAPABILITIES);
   });
 
-  it('fills defaults', () => {
+  it('fills defaults: the scan deadline is the Atoms SDK own one (120 s)', () => {
     const o = resolveAtomsReleaserOptions({ apiKey: KEY });
     expect(o.baseUrl).toBe('https://api.smallest.ai/atoms/v1');
-    expect(o.securityCheck).toEqual({ minDelayMs: 500, maxDelayMs: 1000, maxWaitMs: 60_000 });
+    expect(o.securityCheck).toEqual({
+      minDelayMs: 500,
+      maxDelayMs: 1000,
+      maxWaitMs: 120_000,
+      expectedMs: 6000,
+    });
     expect(DEFAULT_SECURITY_CHECK).toEqual(o.securityCheck);
     expect(
       resolveAtomsReleaserOptions({ apiKey: KEY, securityCheck: { maxWaitMs: 5 } }).securityCheck,
@@ -42,6 +48,7 @@ describe('createAtomsReleaser', () => {
       minDelayMs: 500,
       maxDelayMs: 1000,
       maxWaitMs: 5,
+      expectedMs: 6000,
     });
   });
 
@@ -64,7 +71,7 @@ describe('createAtomsReleaser', () => {
 
   it('allows plain http to loopback (emulators)', () => {
     expect(createAtomsReleaser({ apiKey: KEY, baseUrl: 'http://127.0.0.1:4010/atoms/v1' })).toBeInstanceOf(
-      AtomsReleaser,
+      AtomsAutoReleaser,
     );
   });
 });
@@ -93,7 +100,7 @@ describe('atomsModule (inversify)', () => {
     expect(typeof factory).toBe('function');
     const releasers = container.get<TenantReleasers>(TOKENS.TenantReleasers);
     const releaser = await releasers.get('acme');
-    expect(releaser).toBeInstanceOf(AtomsReleaser);
+    expect(releaser).toBeInstanceOf(AtomsAutoReleaser);
     expect(releaser.provider).toBe('atoms');
     await expect(releasers.get('broken')).rejects.toBeInstanceOf(ConfigurationError);
   });
@@ -134,6 +141,6 @@ describe('atomsModule (inversify)', () => {
     container.bind(TOKENS.TenantDirectory).toConstantValue(tenants());
     await container.load(coreModule, createAtomsModule({ logger }));
     const releaser = await container.get<TenantReleasers>(TOKENS.TenantReleasers).get('acme');
-    expect(releaser).toBeInstanceOf(AtomsReleaser);
+    expect(releaser).toBeInstanceOf(AtomsAutoReleaser);
   });
 });

@@ -7,18 +7,22 @@ import {
   SecurityCheckTimeoutError,
   ValidationError,
 } from '@agent-release/core';
-import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT, api, connectionReset, makeReleaser, ok, TOOLS, V1 } from './fixtures.js';
+import type nock from 'nock';
+import { describe, expect, it } from 'vitest';
 import {
   A,
+  AGENT,
   agentAt,
+  api,
   BDRAFT,
   branchDraftRow,
   branchesBody,
   branchPath,
+  connectionReset,
   MAIN,
+  makeReleaser,
   noDiff,
+  ok,
   ROW,
   revisionRow,
   STAGING,
@@ -26,24 +30,19 @@ import {
   scanningRow,
   someDiff,
   summary,
-} from './v2-fixtures.js';
+  TOOLS,
+  useNock,
+  V1,
+} from './fixtures.js';
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+useNock();
 
 const v2 = (options = {}) => makeReleaser({ apiGeneration: 'v2', ...options });
 /** A bodiless POST (Atoms' cancel, live and restore take none). */
 const bodiless = (path: string) => api().post(path).matchHeader('content-length', '0');
 
 describe('v2 editDraft', () => {
-  it('PUTs the prompt with the head tools and expectedRevision 0 into the live branch draft', async () => {
+  it('PUTs the prompt with the head tools and no expectedRevision (no draft open) into the live branch draft', async () => {
     const { releaser } = v2();
     api()
       .get(`${A}/branches`)
@@ -52,7 +51,6 @@ describe('v2 editDraft', () => {
     api()
       .put(`${branchPath()}/draft`, {
         singlePromptConfig: { prompt: 'New prompt', tools: TOOLS },
-        expectedRevision: 0,
       })
       .reply(200, ok(branchDraftRow()));
 
@@ -64,7 +62,13 @@ describe('v2 editDraft', () => {
       draftId: BDRAFT,
       baseVersionId: V1,
       revision: 1,
-      meta: { apiGeneration: 'v2', branchId: MAIN, edited: true, workflowType: 'single_prompt' },
+      meta: {
+        apiGeneration: 'v2',
+        branchId: MAIN,
+        edited: true,
+        draftRowId: ROW,
+        workflowType: 'single_prompt',
+      },
     });
   });
 
@@ -76,6 +80,11 @@ describe('v2 editDraft', () => {
     api()
       .get(`${branchPath()}/draft`)
       .reply(200, ok({ latest: branchDraftRow({ draftRevision: 3 }), editCount: 3, editHistory: [] }));
+    // The open draft holds no edits of anyone else (else the release would refuse it).
+    api()
+      .get(`${A}/diff`)
+      .query({ a: `${MAIN}:draft`, b: V1 })
+      .reply(200, noDiff);
     api().get(A).query({ draftId: BDRAFT }).reply(200, agentAt());
     api()
       .put(`${branchPath()}/draft`, {
@@ -96,7 +105,6 @@ describe('v2 editDraft', () => {
         firstMessage: 'Hello!',
         slmModel: 'gpt-4.1',
         backgroundSound: 'office',
-        expectedRevision: 0,
       })
       .reply(200, ok(branchDraftRow()));
 
@@ -105,7 +113,7 @@ describe('v2 editDraft', () => {
       model: 'gpt-4.1',
       providerOptions: { atoms: { backgroundSound: 'office' }, langdock: { anything: true } },
     });
-    expect(draft.meta).toEqual({ apiGeneration: 'v2', branchId: MAIN, edited: true });
+    expect(draft.meta).toEqual({ apiGeneration: 'v2', branchId: MAIN, edited: true, draftRowId: ROW });
   });
 
   it('sends the caller expectedRevision as given, and none for null (last write wins)', async () => {
@@ -114,6 +122,10 @@ describe('v2 editDraft', () => {
       .get(`${A}/branches`)
       .times(2)
       .reply(200, branchesBody(summary(MAIN, { openDraftId: BDRAFT })));
+    api()
+      .get(`${A}/diff`)
+      .query({ a: `${MAIN}:draft`, b: V1 })
+      .reply(200, noDiff);
     api()
       .put(`${branchPath()}/draft`, { firstMessage: 'a', expectedRevision: 5 })
       .reply(200, ok(branchDraftRow({ draftRevision: 6 })));
@@ -160,24 +172,21 @@ describe('v2 editDraft', () => {
     expect((error as Error).message).toMatch(/names a branch or its open draft/);
   });
 
-  it('workflow_graph agents get globalPrompt; over 4000 characters fails before any write', async () => {
+  it('workflow_graph agents get globalPrompt, with no 4000-character cap on v2', async () => {
     const { releaser } = v2();
+    const long = 'g'.repeat(4001);
     api().get(`${A}/branches`).times(2).reply(200, branchesBody());
     api()
       .get(A)
       .query({ versionId: V1 })
       .times(2)
       .reply(200, agentAt({ workflowType: 'workflow_graph' }, { tools: null, workflowGraph: { nodes: [] } }));
-    api()
-      .put(`${branchPath()}/draft`, { globalPrompt: 'Graph prompt', expectedRevision: 0 })
-      .reply(200, ok(branchDraftRow()));
+    api().put(`${branchPath()}/draft`, { globalPrompt: 'Graph prompt' }).reply(200, ok(branchDraftRow()));
+    api().put(`${branchPath()}/draft`, { globalPrompt: long }).reply(200, ok(branchDraftRow()));
 
     const draft = await releaser.editDraft(AGENT, { instructions: 'Graph prompt' });
     expect(draft.meta).toMatchObject({ workflowType: 'workflow_graph' });
-    const error = await releaser
-      .editDraft(AGENT, { instructions: 'g'.repeat(4001) })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ValidationError);
+    await releaser.editDraft(AGENT, { instructions: long });
   });
 
   it('an agent without branches is not on the branch model: a ConflictError that says so', async () => {
@@ -327,11 +336,17 @@ describe('v2 publish', () => {
       controller.abort();
       return ok({ revisions: [scanningRow()], total: 2 });
     });
+    // Settling: the branch is re-read, the armed publish cancelled, the branch read again.
+    openMain();
+    api()
+      .get(`${branchPath()}/draft`)
+      .reply(200, ok({ latest: scanningRow() }));
     bodiless(`${branchPath()}/draft/publish/cancel`).reply(200, ok({ cancelled: true }));
+    openMain();
 
     const error = await releaser.publish(draft, { signal: controller.signal }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AbortedError);
-    expect(error).toMatchObject({ details: { cancelled: true, branchId: MAIN } });
+    expect(error).toMatchObject({ details: { cancelled: true, live: false, branchId: MAIN } });
   });
 
   it('a scan past the deadline cancels the publish and is a SecurityCheckTimeoutError', async () => {
@@ -343,11 +358,20 @@ describe('v2 publish', () => {
     row()
       .times(2)
       .reply(200, ok({ revision: scanningRow('queued') }));
+    openMain();
+    api()
+      .get(`${branchPath()}/draft`)
+      .reply(200, ok({ latest: scanningRow() }));
     bodiless(`${branchPath()}/draft/publish/cancel`).reply(200, ok({ cancelled: true }));
+    openMain();
 
     const error = await releaser.publish(draft).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SecurityCheckTimeoutError);
-    expect(error).toMatchObject({ versionId: ROW, lastStatus: 'queued', details: { cancelled: true } });
+    expect(error).toMatchObject({
+      versionId: ROW,
+      lastStatus: 'queued',
+      details: { cancelled: true, live: false },
+    });
   });
 
   it('a publish cancelled by someone else while scanning is a ConflictError', async () => {
@@ -423,7 +447,12 @@ describe('v2 publish', () => {
       error_type: 'publish_in_progress',
       errors: ['A publish is already in progress on this branch'],
     });
-    listTop().reply(200, ok({ revisions: [revisionRow(ROW)], total: 2 }));
+    // Reconciled before anything else: the first publish is armed now, so its scan is awaited.
+    openMain();
+    api()
+      .get(`${branchPath()}/draft`)
+      .reply(200, ok({ latest: scanningRow() }));
+    row().reply(200, ok({ revision: revisionRow(ROW) }));
 
     expect(await releaser.publish(draft)).toMatchObject({ status: 'published', version: { id: ROW } });
   });

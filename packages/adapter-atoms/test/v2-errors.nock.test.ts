@@ -7,35 +7,39 @@ import {
 } from '@agent-release/core';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigFreezeError, DraftConflictError, mapAtomsError } from '../src/index.js';
+import { ConfigFreezeError, DraftConflictError } from '../src/index.js';
+import { atomsErrorMapper } from '../src/shared/errors.js';
+import { mapAtomsV2Failure } from '../src/v2/errors.js';
+
+const mapAtomsError = atomsErrorMapper(mapAtomsV2Failure);
+
 import {
+  A,
   AGENT,
   agentBody,
   api,
+  BDRAFT,
+  branchDraftRow,
+  branchesBody,
+  branchPath,
   connectionReset,
   DRAFT,
   draftRow,
   fail,
   KEY,
+  MAIN,
   makeReleaser,
   ok,
   P,
-  V1,
-  V3,
-} from './fixtures.js';
-import {
-  A,
-  BDRAFT,
-  branchesBody,
-  branchPath,
-  MAIN,
   ROW,
   revisionRow,
   scan,
   scanningRow,
   someDiff,
   summary,
-} from './v2-fixtures.js';
+  V1,
+  V3,
+} from './fixtures.js';
 
 beforeAll(() => {
   nock.disableNetConnect();
@@ -231,6 +235,44 @@ describe('v2 publish refusals', () => {
     expect((error as Error).message).toMatch(/Change the draft/);
   });
 
+  it('a 409 whose text does not say why is decided by the draft row: a failed securityCheck is a SecurityCheckFailedError with its reason', async () => {
+    const { releaser } = v2();
+    publishArranged();
+    api()
+      .post(`${branchPath()}/draft/publish`)
+      .reply(409, { status: false, errors: ['Draft cannot be published in its current state'] });
+    api()
+      .get(`${branchPath()}/draft`)
+      .reply(
+        200,
+        ok({ latest: branchDraftRow({ securityCheck: scan('failed', 'Prompt injection detected') }) }),
+      );
+
+    const error = await releaser.publish(draftRef).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SecurityCheckFailedError);
+    expect(error).toMatchObject({ checkStatus: 'failed', reason: 'Prompt injection detected' });
+  });
+
+  it('a 409 that neither the text nor the draft row explains is a ConflictError quoting Atoms, whatever error_type it carries', async () => {
+    const { releaser } = v2();
+    publishArranged();
+    api()
+      .post(`${branchPath()}/draft/publish`)
+      .reply(409, {
+        status: false,
+        error_type: 'security_check_failed',
+        errors: ['Draft cannot be published in its current state'],
+      });
+    api()
+      .get(`${branchPath()}/draft`)
+      .reply(200, ok({ latest: branchDraftRow({ securityCheck: null }) }));
+
+    const error = await releaser.publish(draftRef).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).not.toBeInstanceOf(SecurityCheckFailedError);
+    expect((error as Error).message).toContain('Draft cannot be published in its current state');
+  });
+
   it('another documented 409 error_type is a ConflictError carrying it', () => {
     const error = mapAtomsError({
       provider: 'atoms',
@@ -403,6 +445,9 @@ describe('the API key never leaks from a v2 error or log line', () => {
         api()
           .post(`${branchPath()}/draft/publish`)
           .reply(409, { status: false, error_type: 'security_check_failed', errors: [echo] });
+        api()
+          .get(`${branchPath()}/draft`)
+          .reply(200, ok({ latest: branchDraftRow({ securityCheck: scan('failed', echo) }) }));
       },
     ],
     [

@@ -1,57 +1,44 @@
-import {
-  ConflictError,
-  MigrationRequiredError,
-  noopLogger,
-  type PublishOutcome,
-  type VersionInfo,
-} from '@agent-release/core';
-import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BoundedMap } from '../src/atoms-bounded-map.js';
-import {
-  ATOMS_CAPABILITIES,
-  ATOMS_V2_CAPABILITIES,
-  AtomsGenerationRouter,
-  type AtomsLifecycleStrategy,
-} from '../src/index.js';
-import {
-  AGENT,
-  agentBody,
-  api,
-  DRAFT,
-  draftRow,
-  fail,
-  makeReleaser,
-  ok,
-  TOOLS,
-  V1,
-  V2,
-  versionRow,
-} from './fixtures.js';
+import { ConflictError, MigrationRequiredError, noopLogger, type VersionInfo } from '@agent-release/core';
+import { BoundedMap } from '@agent-release/core/provider';
+import { describe, expect, it } from 'vitest';
+
+const A1 = '65a1b2c3d4e5f60718293c01';
+const A2 = '65a1b2c3d4e5f60718293c02';
+const A3 = '65a1b2c3d4e5f60718293c03';
+
+import { AtomsAutoReleaser } from '../src/auto.js';
+import { ATOMS_AUTO_CAPABILITIES, ATOMS_V1_CAPABILITIES, ATOMS_V2_CAPABILITIES } from '../src/index.js';
+import type { AtomsV1Releaser } from '../src/v1/releaser.js';
+import type { AtomsV2Releaser } from '../src/v2/releaser.js';
 import {
   A,
+  AGENT,
   agentAt,
+  agentBody,
+  api,
   BDRAFT,
   branchDraftRow,
   branchesBody,
   branchPath,
+  DRAFT,
+  draftRow,
+  fail,
   MAIN,
+  makeReleaser,
+  ok,
   ROW,
   revisionRow,
   STAGING,
   someDiff,
   summary,
-} from './v2-fixtures.js';
+  TOOLS,
+  useNock,
+  V1,
+  V2,
+  versionRow,
+} from './fixtures.js';
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+useNock();
 
 const OTHER = '65a1b2c3d4e5f60718293c99';
 const MIGRATION = {
@@ -68,7 +55,6 @@ function v2InstructionsEdit() {
   api()
     .put(`${branchPath()}/draft`, {
       singlePromptConfig: { prompt: 'New prompt', tools: TOOLS },
-      expectedRevision: 0,
     })
     .reply(200, ok(branchDraftRow()));
 }
@@ -77,7 +63,7 @@ describe("apiGeneration 'auto' (the default)", () => {
   it('a refused v1 fork is re-done as a PUT of the branch draft and the agent is remembered as v2', async () => {
     const { releaser, logger } = makeReleaser();
     expect(releaser.apiGeneration).toBe('auto');
-    expect(releaser.capabilities).toBe(ATOMS_CAPABILITIES);
+    expect(releaser.capabilities).toBe(ATOMS_AUTO_CAPABILITIES);
     api().get(A).reply(200, agentBody());
     api().post(`${A}/drafts`, { sourceVersionId: V1 }).reply(409, MIGRATION, refused);
     v2InstructionsEdit();
@@ -89,12 +75,10 @@ describe("apiGeneration 'auto' (the default)", () => {
       meta: { apiGeneration: 'v2', branchId: MAIN, edited: true },
     });
     expect(releaser.generationOf(AGENT)).toBe('v2');
-    expect(releaser.capabilitiesFor(AGENT)).toBe(ATOMS_V2_CAPABILITIES);
-    // Atoms migrates whole accounts: the releaser as a whole now reports v2 …
-    expect(releaser.capabilities).toBe(ATOMS_V2_CAPABILITIES);
-    // … while an agent not seen on v2 is still spoken to through v1.
+    // The capabilities are fixed: they hold for every agent, whichever generation serves it.
+    expect(releaser.capabilities).toBe(ATOMS_AUTO_CAPABILITIES);
+    // An agent not seen on v2 is still spoken to through v1.
     expect(releaser.generationOf(OTHER)).toBe('v1');
-    expect(releaser.capabilitiesFor(OTHER)).toBe(ATOMS_CAPABILITIES);
     expect(logger.lines.some((l) => l.includes('switching it to the v2 API'))).toBe(true);
 
     // Remembered: the next edit sends no v1 request at all.
@@ -119,9 +103,7 @@ describe("apiGeneration 'auto' (the default)", () => {
       .reply(200, ok({ hasChanges: true }));
     api().get(`${A}/versions`).query({ limit: '1', skip: '0' }).reply(409, MIGRATION, refused);
     api().get(`${A}/branches`).reply(200, branchesBody());
-    api()
-      .put(`${branchPath()}/draft`, { firstMessage: 'Hello', expectedRevision: 0 })
-      .reply(200, ok(branchDraftRow()));
+    api().put(`${branchPath()}/draft`, { firstMessage: 'Hello' }).reply(200, ok(branchDraftRow()));
     api()
       .get(branchPath())
       .reply(200, ok(summary(MAIN, { openDraftId: BDRAFT })));
@@ -191,7 +173,7 @@ describe("apiGeneration 'auto' (the default)", () => {
       .reply(200, ok({ revisions: [revisionRow(V1)], total: 1 }));
 
     const page = await releaser.listVersions(AGENT);
-    expect(page.versions.map((v) => [v.id, v.isActive])).toEqual([[V1, true]]);
+    expect(page.map((v) => [v.id, v.isActive])).toEqual([[V1, true]]);
   });
 
   it('getActiveVersion of an agent not known as v2 uses the v1 reads Atoms keeps under v2', async () => {
@@ -212,7 +194,7 @@ describe("apiGeneration 'auto' (the default)", () => {
       .get(`${A}/branches`)
       .reply(200, branchesBody(summary(MAIN), summary(STAGING, {}, { isLive: false })));
     api()
-      .put(`${branchPath(STAGING)}/draft`, { firstMessage: 'staged', expectedRevision: 0 })
+      .put(`${branchPath(STAGING)}/draft`, { firstMessage: 'staged' })
       .reply(200, ok(branchDraftRow({ branch: STAGING })));
 
     const draft = await releaser.editDraft(AGENT, { firstMessage: 'staged' }, { draftId: STAGING });
@@ -245,7 +227,7 @@ describe("apiGeneration 'auto' (the default)", () => {
     const error = await releaser.editDraft(AGENT, { firstMessage: 'x' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MigrationRequiredError);
     expect(releaser.generationOf(AGENT)).toBe('v1');
-    expect(releaser.capabilities).toBe(ATOMS_CAPABILITIES);
+    expect(releaser.capabilities).toBe(ATOMS_AUTO_CAPABILITIES);
   });
 
   it('a remembered v2 agent that has no branches any more goes back to v1', async () => {
@@ -279,7 +261,7 @@ describe('pinned generations', () => {
     expect(error).toBeInstanceOf(MigrationRequiredError);
     expect((error as Error).message).toMatch(/apiGeneration 'auto'/);
     expect(releaser.generationOf(AGENT)).toBe('v1');
-    expect(releaser.capabilities).toBe(ATOMS_CAPABILITIES);
+    expect(releaser.capabilities).toBe(ATOMS_V1_CAPABILITIES);
   });
 
   it("'v2' reports v2 capabilities from the start and for every agent", () => {
@@ -300,42 +282,33 @@ describe('pinned generations', () => {
   });
 });
 
-describe('AtomsGenerationRouter memory', () => {
+describe('auto releaser memory', () => {
   const live = (agentId: string): VersionInfo => ({ provider: 'atoms', agentId, id: V1, isActive: true });
-  const strategy = (generation: 'v1' | 'v2', onV1: (agentId: string) => Promise<VersionInfo | null>) =>
-    ({
-      generation,
-      currentGeneration: generation,
-      generationOf: () => generation,
-      getActiveVersion: onV1,
-      editDraft: () => Promise.reject(new Error('unused')),
-      publish: () => Promise.reject(new Error('unused')) as Promise<PublishOutcome>,
-      activate: () => Promise.reject(new Error('unused')),
-      listVersions: () => Promise.reject(new Error('unused')),
-    }) as AtomsLifecycleStrategy;
 
   it('remembers at most `memory` agents, forgetting the least recently used', async () => {
-    const migrated = new Set(['a', 'b', 'c']);
+    const migrated = new Set([A1, A2, A3]);
     const v1Calls: string[] = [];
-    const router = new AtomsGenerationRouter({
-      v1: strategy('v1', async (agentId) => {
-        v1Calls.push(agentId);
-        if (migrated.has(agentId)) throw new MigrationRequiredError('migrated', { provider: 'atoms' });
-        return live(agentId);
-      }),
-      v2: strategy('v2', async (agentId) => live(agentId)),
+    const auto = new AtomsAutoReleaser({
+      v1: {
+        getActiveVersion: async (agentId: string) => {
+          v1Calls.push(agentId);
+          if (migrated.has(agentId)) throw new MigrationRequiredError('migrated', { provider: 'atoms' });
+          return live(agentId);
+        },
+      } as unknown as AtomsV1Releaser,
+      v2: { getActiveVersion: async (agentId: string) => live(agentId) } as unknown as AtomsV2Releaser,
       logger: noopLogger,
       memory: 2,
     });
 
-    for (const agentId of ['a', 'b', 'c']) await router.getActiveVersion(agentId, undefined);
+    for (const agentId of [A1, A2, A3]) await auto.getActiveVersion(agentId);
 
-    expect(router.generationOf('a')).toBe('v1'); // forgotten: re-detected on its next call
-    expect(router.generationOf('b')).toBe('v2');
-    expect(router.generationOf('c')).toBe('v2');
-    expect(router.currentGeneration).toBe('v2');
-    await router.getActiveVersion('a', undefined);
-    expect(v1Calls).toEqual(['a', 'b', 'c', 'a']);
+    expect(auto.generationOf(A1)).toBe('v1'); // forgotten: re-detected on its next call
+    expect(auto.generationOf(A2)).toBe('v2');
+    expect(auto.generationOf(A3)).toBe('v2');
+    expect(auto.capabilities).toBe(ATOMS_AUTO_CAPABILITIES);
+    await auto.getActiveVersion(A1);
+    expect(v1Calls).toEqual([A1, A2, A3, A1]);
   });
 });
 

@@ -8,7 +8,7 @@
  * `isLive` next to it. A `Revision` is a v1 `AgentVersion` row plus the branch-model fields.
  */
 import { z } from 'zod';
-import { atomsVersionSchema, envelope } from './atoms-api.js';
+import { atomsVersionSchema, envelope } from '../shared/api.js';
 
 /** The `Branch` document. */
 export const atomsBranchSchema = z.object({

@@ -4,22 +4,27 @@
  * Atoms answers errors as `{status:false, errors:[...]}`, the 429 of its rate limiter as
  * `{error, code, retry_after}` and v2-era 409/423s with a machine-readable `error_type`. A few
  * statuses do not mean what HTTP says: an unknown agent is a 400 "No agent found". The v2
- * branch-model specifics (423 config freeze, draft conflicts) live in `atoms-v2-errors.ts`.
+ * branch-model specifics (423 config freeze, draft conflicts) are plugged in by `v2/errors.ts`.
  */
 import {
   type AgentReleaseError,
-  defaultErrorFor,
-  extractVendorMessage,
-  type HttpFailure,
+  type AgentReleaseErrorOptions,
+  ConflictError,
   isAgentReleaseError,
   MigrationRequiredError,
   NotFoundError,
   PermissionError,
   type ProviderUnavailableError,
-  parseRetryAfter,
+  redact,
   ValidationError,
 } from '@agent-release/core';
-import { mapAtomsV2Failure } from './atoms-v2-errors.js';
+import {
+  defaultErrorFor,
+  type ErrorMapper,
+  extractVendorMessage,
+  type HttpFailure,
+  parseRetryAfter,
+} from '@agent-release/core/provider';
 
 /** The `error_type` Atoms sends when a v1 endpoint is called on an account on the branch model. */
 export const MIGRATION_ERROR_TYPE = 'versioning_v2_migration_required';
@@ -88,11 +93,29 @@ function permissionHint(failure: HttpFailure, message: string): string | undefin
   return undefined;
 }
 
+/** Maps what only one API generation answers; `undefined` for everything else. */
+export type AtomsGenerationErrorMapper = (
+  failure: HttpFailure,
+  errorType: string | undefined,
+  base: AgentReleaseErrorOptions,
+) => AgentReleaseError | undefined;
+
+/**
+ * The `mapError` of a releaser's HttpClient: {@link mapAtomsError} with the generation's own
+ * cases (`generation`) tried after the migration refusal.
+ */
+export function atomsErrorMapper(generation?: AtomsGenerationErrorMapper): ErrorMapper {
+  return (failure) => mapAtomsError(failure, generation);
+}
+
 /**
  * Maps a non-2xx Atoms response to a typed error: Atoms' special cases here, everything else
  * through core's `defaultErrorFor` (which also records the `x-request-id` Atoms support asks for).
  */
-export function mapAtomsError(failure: HttpFailure): AgentReleaseError | undefined {
+export function mapAtomsError(
+  failure: HttpFailure,
+  generation?: AtomsGenerationErrorMapper,
+): AgentReleaseError | undefined {
   const vendorMessage = extractVendorMessage(failure.body);
   const message = vendorMessage ?? '';
   const errorType = errorTypeOf(failure.body);
@@ -125,13 +148,8 @@ export function mapAtomsError(failure: HttpFailure): AgentReleaseError | undefin
     );
   }
 
-  const v2 = mapAtomsV2Failure(
-    failure,
-    errorType,
-    base,
-    failure.status === 423 ? atomsRetryAfterMs(failure) : undefined,
-  );
-  if (v2 !== undefined) return v2;
+  const specific = generation?.(failure, errorType, base);
+  if (specific !== undefined) return specific;
 
   if (failure.status === 400 && AGENT_NOT_FOUND.test(message)) {
     return new NotFoundError(
@@ -180,4 +198,55 @@ export function isLostWrite(error: unknown): error is ProviderUnavailableError {
     error.code === 'PROVIDER_UNAVAILABLE' &&
     (error as ProviderUnavailableError).mayHaveTakenEffect
   );
+}
+
+/** Why a draft edit conflicted. */
+export type AtomsDraftConflictKind = 'concurrent-edit' | 'base-revision-unavailable';
+
+/**
+ * A draft edit was refused because the draft moved on since the revision it was based on
+ * (`expectedRevision`): someone else changed the same fields (`concurrent-edit`, Atoms'
+ * `DraftConflictError`), or the revision is not one this branch's draft has
+ * (`base-revision-unavailable`, e.g. the draft was published or discarded meanwhile). Nothing was
+ * written. Re-read and re-apply the change (calling `editDraft`/`release` again does), or send
+ * `providerOptions.atoms.expectedRevision: null` to overwrite (last write wins).
+ */
+export class DraftConflictError extends ConflictError {
+  readonly kind: AtomsDraftConflictKind;
+  /** The conflicting fields as `<section>.<field>` paths (concurrent edits only). */
+  readonly conflictPaths: readonly string[];
+  /** The revision the edit was based on, when known. */
+  readonly expectedRevision: number | undefined;
+  /** The draft's latest revision, when Atoms said. */
+  readonly latestRevision: number | undefined;
+
+  constructor(
+    message: string,
+    options: AgentReleaseErrorOptions & {
+      kind: AtomsDraftConflictKind;
+      conflictPaths?: readonly string[] | undefined;
+      expectedRevision?: number | undefined;
+      latestRevision?: number | undefined;
+    },
+  ) {
+    // Retrying the same write cannot succeed; re-reading the draft first can.
+    super(message, { ...options, retryable: false });
+    this.kind = options.kind;
+    // Paths come from the vendor: scrub and bound them like any vendor text.
+    this.conflictPaths = Object.freeze(
+      (options.conflictPaths ?? []).slice(0, 50).map((path) => redact(path).slice(0, 200)),
+    );
+    this.expectedRevision = options.expectedRevision;
+    this.latestRevision = options.latestRevision;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return {
+      ...super.toJSON(),
+      kind: this.kind,
+      conflictPaths: this.conflictPaths,
+      expectedRevision: this.expectedRevision,
+      latestRevision: this.latestRevision,
+    };
+  }
 }

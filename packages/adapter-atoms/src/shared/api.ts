@@ -1,5 +1,5 @@
 /**
- * Lenient zod schemas of the Atoms v1 responses this adapter reads. Each reads only the fields
+ * Lenient zod schemas of the Atoms rows both API generations read (the agent, a version row). Each reads only the fields
  * the adapter uses (unknown fields are ignored), so additive vendor changes never break a release,
  * while a missing field we rely on fails as `UnexpectedResponseError` naming it.
  */
@@ -40,6 +40,11 @@ export type AtomsVersionRow = z.output<typeof atomsVersionSchema>;
 const resolvedToolsSchema = z.object({
   tools: z.array(z.unknown()).nullish(),
   workflowGraph: z.unknown().optional(),
+  // What `readConfig` reports (the live config in neutral terms).
+  prompt: z.string().nullish(),
+  globalPrompt: z.string().nullish(),
+  firstMessage: z.string().nullish(),
+  modelName: z.string().nullish(),
 });
 
 /** `GET /agent/{id}` (optionally `?draftId=`): the agent, its active version and resolved config. */
@@ -57,36 +62,3 @@ export const getAgentResponseSchema = envelope(
 
 /** The agent as parsed by {@link getAgentResponseSchema}. */
 export type AtomsAgentRow = z.output<typeof getAgentResponseSchema>['data'];
-
-/** `POST /agent/{id}/drafts` (201): the new draft row. */
-export const forkDraftResponseSchema = envelope(atomsVersionSchema);
-
-/** `PATCH /agent/{id}/drafts/{draftId}/config`: the draft row (no echo of the fields sent). */
-export const patchDraftConfigResponseSchema = envelope(
-  z.object({ draftRevision: z.number().nullish() }).nullish(),
-);
-
-/** `GET /agent/{id}/drafts/{draftId}`: the draft's latest revision. */
-export const getDraftResponseSchema = envelope(z.object({ latest: atomsVersionSchema }));
-
-/** `GET /agent/{id}/drafts/{draftId}/diff`: whether the draft differs from its source version. */
-export const draftDiffResponseSchema = envelope(
-  z.object({
-    hasChanges: z.boolean(),
-    sections: z.record(z.string(), z.object({ changed: z.boolean().optional() }).nullish()).optional(),
-  }),
-);
-
-/** `POST /agent/{id}/drafts/{draftId}/publish` (201): the new, inactive version. */
-export const publishResponseSchema = envelope(atomsVersionSchema);
-
-/** `GET /agent/{id}/versions/{versionId}`. */
-export const getVersionResponseSchema = envelope(z.object({ version: atomsVersionSchema }));
-
-/** `GET /agent/{id}/versions?limit=&skip=`: newest first. */
-export const listVersionsResponseSchema = envelope(
-  z.object({ versions: z.array(atomsVersionSchema), total: z.number().int().nonnegative() }),
-);
-
-/** `PATCH /agent/{id}/versions/{versionId}/activate`: the now active version. */
-export const activateResponseSchema = envelope(atomsVersionSchema);

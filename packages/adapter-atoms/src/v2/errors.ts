@@ -2,7 +2,7 @@
  * Errors of the Atoms v2 branch model and their mapping. v2 adds a machine-readable
  * `error_type` to 409 and 423 bodies, and a `PUT .../draft` can answer three different 409s
  * (told apart by `error_type`, then by body shape): the v1 migration refusal (mapped in
- * `atoms-errors.ts`), a `DraftConflictError` (a concurrent edit of the same fields, possibly in
+ * `shared/errors.ts`), a `DraftConflictError` (a concurrent edit of the same fields, possibly in
  * a lean form with only the conflicting paths) and `base_revision_unavailable`.
  *
  * The two classes here extend core's `ConflictError` (code `CONFLICT`), so callers that only
@@ -12,11 +12,10 @@ import {
   type AgentReleaseError,
   type AgentReleaseErrorOptions,
   ConflictError,
-  extractVendorMessage,
-  type HttpFailure,
-  redact,
   SecurityCheckFailedError,
 } from '@agent-release/core';
+import { extractVendorMessage, type HttpFailure } from '@agent-release/core/provider';
+import { atomsRetryAfterMs, DraftConflictError } from '../shared/errors.js';
 
 /** `error_type` of the 423 sent during a config-freeze maintenance window. */
 export const CONFIG_FREEZE_ERROR_TYPE = 'config_freeze_active';
@@ -24,63 +23,6 @@ export const CONFIG_FREEZE_ERROR_TYPE = 'config_freeze_active';
 export const BASE_REVISION_UNAVAILABLE = 'base_revision_unavailable';
 /** `error_type` of a 409 while another publish or restore is in flight on the branch. */
 export const PUBLISH_IN_PROGRESS = 'publish_in_progress';
-/**
- * `error_type` of the 409 a draft whose scan failed gets when published again unedited. The
- * digest documents the 409 but not its `error_type`; this is the emulator's choice, and the
- * wording ("security check failed") is recognised as well.
- */
-export const SECURITY_CHECK_FAILED_ERROR_TYPE = 'security_check_failed';
-
-/** Why a draft edit conflicted. */
-export type AtomsDraftConflictKind = 'concurrent-edit' | 'base-revision-unavailable';
-
-/**
- * A draft edit was refused because the draft moved on since the revision it was based on
- * (`expectedRevision`): someone else changed the same fields (`concurrent-edit`, Atoms'
- * `DraftConflictError`), or the revision is not one this branch's draft has
- * (`base-revision-unavailable`, e.g. the draft was published or discarded meanwhile). Nothing was
- * written. Re-read and re-apply the change (calling `editDraft`/`release` again does), or send
- * `providerOptions.atoms.expectedRevision: null` to overwrite (last write wins).
- */
-export class DraftConflictError extends ConflictError {
-  readonly kind: AtomsDraftConflictKind;
-  /** The conflicting fields as `<section>.<field>` paths (concurrent edits only). */
-  readonly conflictPaths: readonly string[];
-  /** The revision the edit was based on, when known. */
-  readonly expectedRevision: number | undefined;
-  /** The draft's latest revision, when Atoms said. */
-  readonly latestRevision: number | undefined;
-
-  constructor(
-    message: string,
-    options: AgentReleaseErrorOptions & {
-      kind: AtomsDraftConflictKind;
-      conflictPaths?: readonly string[] | undefined;
-      expectedRevision?: number | undefined;
-      latestRevision?: number | undefined;
-    },
-  ) {
-    // Retrying the same write cannot succeed; re-reading the draft first can.
-    super(message, { ...options, retryable: false });
-    this.kind = options.kind;
-    // Paths come from the vendor: scrub and bound them like any vendor text.
-    this.conflictPaths = Object.freeze(
-      (options.conflictPaths ?? []).slice(0, 50).map((path) => redact(path).slice(0, 200)),
-    );
-    this.expectedRevision = options.expectedRevision;
-    this.latestRevision = options.latestRevision;
-  }
-
-  override toJSON(): Record<string, unknown> {
-    return {
-      ...super.toJSON(),
-      kind: this.kind,
-      conflictPaths: this.conflictPaths,
-      expectedRevision: this.expectedRevision,
-      latestRevision: this.latestRevision,
-    };
-  }
-}
 
 /**
  * Atoms refused a write with `423 config_freeze_active`: a config-freeze maintenance window is on
@@ -120,14 +62,14 @@ const LEAF_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$/;
 /**
  * Maps the v2-specific failures (423, and the 409s that are not the migration refusal) to typed
  * errors, or returns `undefined` for everything else. `base` carries provider, status, vendor
- * message, operation and details; `retryAfterMs` is the wait Atoms asked for, if any.
+ * message, operation and details.
  */
 export function mapAtomsV2Failure(
   failure: HttpFailure,
   errorType: string | undefined,
   base: AgentReleaseErrorOptions,
-  retryAfterMs: number | undefined,
 ): AgentReleaseError | undefined {
+  const retryAfterMs = failure.status === 423 ? atomsRetryAfterMs(failure) : undefined;
   const what = `${failure.provider} ${failure.operation}`;
   const vendorMessage = extractVendorMessage(failure.body);
   const suffix = vendorMessage ? `: ${vendorMessage}` : '';
@@ -167,8 +109,10 @@ export function mapAtomsV2Failure(
     );
   }
   if (
-    errorType === SECURITY_CHECK_FAILED_ERROR_TYPE ||
-    (failure.operation === 'publish' && /security[\s_-]*(check|scan)[^.]*fail/i.test(vendorMessage ?? ''))
+    // Only the wording: no `error_type` for this refusal is documented. A 409 that does not say
+    // why is decided by the publish from the draft row's securityCheck (see v2/publish.ts).
+    failure.operation === 'publish' &&
+    /security[\s_-]*(check|scan)[^.]*fail/i.test(vendorMessage ?? '')
   ) {
     return new SecurityCheckFailedError(
       `${what}: the branch's draft failed its security scan, so Atoms refuses to publish it unchanged (409)${suffix}. Change the draft (release again with a fixed configuration) or discard it.`,

@@ -1,8 +1,8 @@
 /**
  * Pure mapping between the provider-neutral port and Atoms shapes: input validation of
  * `AgentChanges`, the `DraftConfigRequest` body an edit sends (v1 `PATCH .../config` and v2
- * `PUT .../draft` take the same fields), the publish body, and `AgentVersion` → `VersionInfo`.
- * No I/O here; the strategies call these around their requests.
+ * `PUT .../draft` take the same fields) and the publish body. No I/O here; the releasers call
+ * these around their requests.
  */
 import {
   type AgentChanges,
@@ -11,10 +11,9 @@ import {
   UnexpectedResponseError,
   ValidationError,
   type ValidationIssue,
-  type VersionInfo,
 } from '@agent-release/core';
 import { z } from 'zod';
-import type { AtomsAgentRow, AtomsVersionRow } from './atoms-api.js';
+import type { AtomsAgentRow } from './api.js';
 import {
   ATOMS_GLOBAL_PROMPT_MAX,
   ATOMS_METADATA_FIELDS,
@@ -22,9 +21,9 @@ import {
   type AtomsDraftConfig,
   type AtomsSlmModel,
   atomsProviderOptionsSchema,
-} from './atoms-config-schema.js';
-import { ATOMS_PROVIDER } from './atoms-ids.js';
-import { gateOf } from './atoms-security-check.js';
+  atomsV2ProviderOptionsSchema,
+} from './config-schema.js';
+import { ATOMS_PROVIDER } from './ids.js';
 
 /** `AgentChanges` after validation, split into what the neutral fields ask and the raw Atoms config. */
 export interface AtomsChangeSet {
@@ -39,6 +38,8 @@ export interface AtomsChangeSet {
    * means "send none" (last write wins); `undefined` lets the adapter use the revision it read.
    */
   expectedRevision?: number | null | undefined;
+  /** `providerOptions.atoms.includeDraftEdits`: ship others' unpublished draft edits too (v2). */
+  includeDraftEdits?: boolean | undefined;
 }
 
 /** The kind of agent, which decides where `instructions` go. */
@@ -49,6 +50,8 @@ export interface AtomsEditContext {
   workflowType: AtomsWorkflowType;
   /** The agent's current tools; `undefined` when the read did not include them. */
   tools: readonly unknown[] | undefined;
+  /** The longest `globalPrompt` this API generation takes: default 4,000 (v1); v2 has no cap. */
+  globalPromptMax?: number | undefined;
 }
 
 function fail(message: string, issues: ValidationIssue[]): never {
@@ -63,7 +66,7 @@ const OPTIONS_PATH = 'changes.providerOptions.atoms';
  * neutral fields that would collide with the same Atoms field. Other providers' keys are ignored.
  * @throws ValidationError naming the offending field.
  */
-export function parseAtomsChanges(changes: unknown): AtomsChangeSet {
+export function parseAtomsChanges(changes: unknown, generation: 'v1' | 'v2' = 'v1'): AtomsChangeSet {
   const neutral = parseInput(agentChangesSchema, changes, 'changes', ATOMS_PROVIDER) as AgentChanges;
 
   let slmModel: AtomsSlmModel | undefined;
@@ -80,6 +83,7 @@ export function parseAtomsChanges(changes: unknown): AtomsChangeSet {
   const rawOptions = neutral.providerOptions?.atoms as Record<string, unknown> | undefined;
   let config: AtomsDraftConfig = {};
   let expectedRevision: number | null | undefined;
+  let includeDraftEdits: boolean | undefined;
   if (rawOptions !== undefined) {
     // Agent metadata is a different endpoint (PATCH /agent/{id}); a draft would reject or ignore it.
     const metadata = ATOMS_METADATA_FIELDS.filter((field) => field in rawOptions);
@@ -92,11 +96,13 @@ export function parseAtomsChanges(changes: unknown): AtomsChangeSet {
         })),
       );
     }
-    const parsed = parseInput(atomsProviderOptionsSchema, rawOptions, OPTIONS_PATH, ATOMS_PROVIDER);
+    const schema = generation === 'v2' ? atomsV2ProviderOptionsSchema : atomsProviderOptionsSchema;
+    const parsed = parseInput(schema, rawOptions, OPTIONS_PATH, ATOMS_PROVIDER);
     // `expectedRevision` steers the write; it is not a config field of the draft.
-    const { expectedRevision: revision, ...rest } = parsed;
+    const { expectedRevision: revision, includeDraftEdits: include, ...rest } = parsed;
     config = rest as AtomsDraftConfig;
     expectedRevision = revision;
+    includeDraftEdits = include;
   }
 
   // The same Atoms field from two places has no obvious winner: refuse rather than guess.
@@ -134,6 +140,7 @@ export function parseAtomsChanges(changes: unknown): AtomsChangeSet {
     ...(slmModel !== undefined ? { slmModel } : {}),
     config,
     ...(expectedRevision !== undefined ? { expectedRevision } : {}),
+    ...(includeDraftEdits !== undefined ? { includeDraftEdits } : {}),
   };
 }
 
@@ -179,13 +186,14 @@ export function toDraftConfigBody(
   const body: Record<string, unknown> = { ...changes.config };
   if (changes.instructions !== undefined) {
     if (context.workflowType === 'workflow_graph') {
-      if (changes.instructions.length > ATOMS_GLOBAL_PROMPT_MAX) {
+      const max = context.globalPromptMax ?? ATOMS_GLOBAL_PROMPT_MAX;
+      if (changes.instructions.length > max) {
         fail(
-          `Invalid changes: instructions are ${changes.instructions.length} characters; this agent is a workflow_graph agent, whose globalPrompt holds at most ${ATOMS_GLOBAL_PROMPT_MAX}`,
+          `Invalid changes: instructions are ${changes.instructions.length} characters; this agent is a workflow_graph agent, whose globalPrompt holds at most ${max}`,
           [
             {
               path: 'changes.instructions',
-              message: `must be at most ${ATOMS_GLOBAL_PROMPT_MAX} characters for a workflow_graph agent`,
+              message: `must be at most ${max} characters for a workflow_graph agent`,
             },
           ],
         );
@@ -235,23 +243,3 @@ export const atomsListVersionsOptionsSchema = z.object({
   limit: z.int('must be an integer').min(1, 'must be at least 1').max(100, 'must be at most 100').optional(),
   skip: z.int('must be an integer').min(0, 'must not be negative').optional(),
 });
-
-/**
- * An Atoms `AgentVersion` as a neutral {@link VersionInfo}. `isActive` is what this response
- * said (publish answers `false`); `fallbackActive` fills it when the field is missing.
- */
-export function toVersionInfo(agentId: string, row: AtomsVersionRow, fallbackActive = false): VersionInfo {
-  const gate = gateOf(row);
-  return {
-    provider: ATOMS_PROVIDER,
-    agentId,
-    id: row._id,
-    ...(typeof row.versionNumber === 'number' ? { number: row.versionNumber } : {}),
-    ...(typeof row.label === 'string' ? { label: row.label } : {}),
-    ...(typeof row.description === 'string' ? { description: row.description } : {}),
-    isActive: row.isActive ?? fallbackActive,
-    ...(row.publishedAt || row.createdAt ? { createdAt: (row.publishedAt ?? row.createdAt) as string } : {}),
-    ...(row.activatedAt ? { activatedAt: row.activatedAt } : {}),
-    ...(gate ? { gate } : {}),
-  };
-}

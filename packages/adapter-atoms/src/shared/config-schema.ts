@@ -338,25 +338,59 @@ function refineDraftConfig(
  */
 export const atomsDraftConfigSchema = z.strictObject(draftConfigShape).superRefine(refineDraftConfig);
 
+const steeringShape = {
+  expectedRevision: z
+    .int('must be an integer draft revision')
+    .min(0, 'must not be negative')
+    .nullable()
+    .optional(),
+  includeDraftEdits: z.boolean('must be a boolean').optional(),
+};
+
+/**
+ * `changes.providerOptions.atoms` under v2 (`UpdateBranchDraftRequest` of the published spec):
+ * the typed fields validated as on v1 except where the spec differs (`globalPrompt` without the
+ * 4,000-character cap, `timezone` an IANA name, `playbooks`, and `pronunciationDicts`,
+ * `callDispositionConfig`, `speechFormatting` as objects), and, as the spec's
+ * `additionalProperties: true` allows, unknown top-level fields passed through unchanged.
+ */
+export const atomsV2ProviderOptionsSchema = z
+  .looseObject({
+    ...draftConfigShape,
+    globalPrompt: z.string().optional(),
+    timezone: nonEmpty.optional(),
+    playbooks: z.unknown().optional(),
+    pronunciationDicts: z
+      .union([
+        z.array(z.looseObject({ word: nonEmpty, pronunciation: nonEmpty })),
+        z.record(z.string(), z.unknown()),
+      ])
+      .optional(),
+    callDispositionConfig: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+    speechFormatting: z.union([z.boolean(), z.record(z.string(), z.unknown())]).optional(),
+    ...steeringShape,
+  })
+  .superRefine(refineDraftConfig);
+
 /**
  * `changes.providerOptions.atoms`: any subset of Atoms' draft config fields, plus
  * `expectedRevision`, the draft revision the edit is based on (Atoms v2 optimistic concurrency):
  * a number is sent as is (a concurrent edit of the same fields is then a `DraftConflictError`);
  * `null` sends none (last write wins); absent, the adapter sends the revision it read itself.
+ * `includeDraftEdits: true` (v2) ships unpublished edits someone else left in the branch's draft
+ * along with this change; by default such a draft is refused with a `ConflictError`.
  */
 export const atomsProviderOptionsSchema = z
-  .strictObject({
-    ...draftConfigShape,
-    expectedRevision: z
-      .int('must be an integer draft revision')
-      .min(0, 'must not be negative')
-      .nullable()
-      .optional(),
-  })
+  .strictObject({ ...draftConfigShape, ...steeringShape })
   .superRefine(refineDraftConfig);
 
-/** What callers may put in `changes.providerOptions.atoms` (a subset of `DraftConfigRequest`, plus `expectedRevision`). */
-export type AtomsProviderOptions = z.input<typeof atomsProviderOptionsSchema>;
+/**
+ * What callers may put in `changes.providerOptions.atoms`: v1 `DraftConfigRequest` fields, or
+ * (v2) `UpdateBranchDraftRequest` fields, plus `expectedRevision` and `includeDraftEdits`.
+ */
+export type AtomsProviderOptions =
+  | z.input<typeof atomsProviderOptionsSchema>
+  | z.input<typeof atomsV2ProviderOptionsSchema>;
 /** A validated `DraftConfigRequest` body, as sent to `PATCH .../drafts/{draftId}/config` (v1) or `PUT .../draft` (v2). */
 export type AtomsDraftConfig = z.output<typeof atomsDraftConfigSchema>;
 /** A single_prompt agent tool. */

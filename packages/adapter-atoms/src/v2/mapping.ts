@@ -4,9 +4,9 @@
  * draft row says about its publish.
  */
 import type { PublishGateInfo, VersionInfo } from '@agent-release/core';
-import { ATOMS_PROVIDER } from './atoms-ids.js';
-import { gateOf } from './atoms-security-check.js';
-import type { AtomsBranchSummaryRow, AtomsRevisionRow } from './atoms-v2-api.js';
+import { ATOMS_PROVIDER } from '../shared/ids.js';
+import { gateOf } from '../shared/security-check.js';
+import type { AtomsBranchSummaryRow, AtomsRevisionRow } from './api.js';
 
 /**
  * The branch an edit or publish targets. With `draftId` (the port's "edit this draft"), the
@@ -82,6 +82,38 @@ export function diffHasChanges(diff: {
   diffs: ReadonlyArray<{ changes?: readonly unknown[] | null }>;
 }): boolean {
   return diff.diffs.some((d) => d.changes === undefined || d.changes === null || d.changes.length > 0);
+}
+
+/** One changed field of a draft, as `GET /diff` lists it. */
+export interface DraftEdit {
+  section: string;
+  path?: string | undefined;
+  oldValue?: unknown;
+  newValue?: unknown;
+}
+
+/** The changed fields a `DiffResult` lists (a section without details counts as one edit). */
+export function draftEditsOf(diff: {
+  diffs: ReadonlyArray<{ section?: string | null; changes?: readonly unknown[] | null }>;
+}): DraftEdit[] {
+  const edits: DraftEdit[] = [];
+  for (const d of diff.diffs) {
+    const section = d.section ?? '(section)';
+    if (d.changes === undefined || d.changes === null) {
+      edits.push({ section });
+      continue;
+    }
+    for (const change of d.changes) {
+      const c = (typeof change === 'object' && change !== null ? change : {}) as Record<string, unknown>;
+      edits.push({
+        section,
+        ...(typeof c.path === 'string' ? { path: c.path } : {}),
+        ...('oldValue' in c ? { oldValue: c.oldValue } : {}),
+        ...('newValue' in c ? { newValue: c.newValue } : {}),
+      });
+    }
+  }
+  return edits;
 }
 
 /** What one look at a publish's draft row (or the revision it became) says. */

@@ -1,6 +1,6 @@
 /**
- * A `Map` with a size cap that forgets the least recently used entry first. The adapter keeps
- * small per-agent facts (the API generation an agent answered with, the revision it last made
+ * A `Map` with a size cap that forgets the least recently used entry first. Adapters keep
+ * small per-agent facts (an API generation an agent answered with, the revision it last made
  * live) for the lifetime of a releaser, which in a multi-tenant service may see an unbounded
  * number of agents; the cap keeps that memory bounded, and forgetting only costs a re-detection.
  */

@@ -1,12 +1,14 @@
 /**
- * Requests the v1 and v2 strategies send the same way: reading the agent, and discarding an
+ * Requests the v1 and v2 releasers send the same way: reading the agent, and discarding an
  * empty draft as housekeeping.
  */
-import { type HttpClient, isAgentReleaseError, type Logger, pathOf } from '@agent-release/core';
+import { type Clock, isAgentReleaseError, type Logger } from '@agent-release/core';
+import { type HttpClient, pathOf } from '@agent-release/core/provider';
 import { z } from 'zod';
-import { type AtomsAgentRow, getAgentResponseSchema } from './atoms-api.js';
-import { isErrorCode } from './atoms-errors.js';
-import { ATOMS_PROVIDER } from './atoms-ids.js';
+import { type AtomsAgentRow, getAgentResponseSchema } from './api.js';
+import { isErrorCode } from './errors.js';
+import { ATOMS_PROVIDER } from './ids.js';
+import type { AtomsSecurityCheckOptions } from './options.js';
 
 /** `GET /agent/{id}`, optionally resolving the config of a draft or version. */
 export async function getAtomsAgent(
@@ -50,4 +52,13 @@ export async function discardEmptyDraft(
       });
     }
   }
+}
+
+/** What a releaser of either generation is built with. */
+export interface AtomsReleaserDeps {
+  http: HttpClient;
+  logger: Logger;
+  clock: Clock;
+  random: () => number;
+  securityCheck: Readonly<Required<AtomsSecurityCheckOptions>>;
 }

@@ -10,7 +10,7 @@ import {
   type PublishGateInfo,
   redact,
 } from '@agent-release/core';
-import type { AtomsVersionRow } from './atoms-api.js';
+import type { AtomsVersionRow } from './api.js';
 
 const PASSED = new Set(['passed']);
 const FAILED = new Set(['failed', 'errored', 'error', 'rejected']);

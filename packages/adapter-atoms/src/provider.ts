@@ -2,22 +2,25 @@
  * Building Atoms releasers: the plain factory and the inversify module that binds it under the
  * provider name `'atoms'`.
  */
-import { ConfigurationError, HttpClient, noopLogger, systemClock } from '@agent-release/core';
+import { ConfigurationError, noopLogger, systemClock } from '@agent-release/core';
 import { releaserModule, type TenantConfig } from '@agent-release/core/di';
+import { HttpClient } from '@agent-release/core/provider';
 import type { ContainerModule } from 'inversify';
-import { mapAtomsError } from './atoms-errors.js';
-import { AtomsGenerationRouter } from './atoms-generation.js';
-import { ATOMS_PROVIDER } from './atoms-ids.js';
-import { type AtomsReleaserOptions, resolveAtomsReleaserOptions } from './atoms-options.js';
-import { AtomsReleaser } from './atoms-releaser.js';
-import type { AtomsLifecycleStrategy } from './atoms-strategy.js';
-import { AtomsV1Strategy } from './atoms-v1-strategy.js';
-import { AtomsV2Strategy } from './atoms-v2-strategy.js';
+import { AtomsAutoReleaser } from './auto.js';
+import { atomsErrorMapper } from './shared/errors.js';
+import { ATOMS_PROVIDER } from './shared/ids.js';
+import { type AtomsReleaserOptions, resolveAtomsReleaserOptions } from './shared/options.js';
+import { AtomsV1Releaser } from './v1/releaser.js';
+import { mapAtomsV2Failure } from './v2/errors.js';
+import { AtomsV2Releaser } from './v2/releaser.js';
+
+/** An Atoms releaser: v1, v2, or the `auto` decorator that picks per agent. */
+export type AtomsReleaser = AtomsV1Releaser | AtomsV2Releaser | AtomsAutoReleaser;
 
 /**
  * Creates an Atoms releaser. Options are validated here, so a bad configuration fails before any
- * request. `apiGeneration` picks the strategy: v1, v2, or (default `'auto'`) the router that
- * switches an agent to v2 when Atoms says it migrated.
+ * request. `apiGeneration` picks the releaser: v1, v2, or (default `'auto'`) one that switches an
+ * agent to v2 when Atoms says it migrated.
  * @throws ConfigurationError for invalid options, a missing API key, or an http base URL that is
  *   not loopback.
  * @example
@@ -29,28 +32,23 @@ export function createAtomsReleaser(options: AtomsReleaserOptions): AtomsRelease
   const logger = o.logger ?? noopLogger;
   const clock = o.clock ?? systemClock;
   const random = o.random ?? Math.random;
+  // Pinned to v1, the v2 answers (423 freeze, branch-draft 409s) cannot occur; otherwise the
+  // account may be on the branch model (or moving to it), so they are mapped.
   const http = new HttpClient({
     provider: ATOMS_PROVIDER,
     baseUrl: o.baseUrl,
     apiKey: o.apiKey,
     timeoutMs: o.timeoutMs,
     retry: o.retry,
-    mapError: mapAtomsError,
+    mapError: atomsErrorMapper(o.apiGeneration === 'v1' ? undefined : mapAtomsV2Failure),
     logger,
     clock,
     random,
   });
   const deps = { http, logger, clock, random, securityCheck: o.securityCheck };
-  let strategy: AtomsLifecycleStrategy;
-  if (o.apiGeneration === 'v1') strategy = new AtomsV1Strategy(deps);
-  else if (o.apiGeneration === 'v2') strategy = new AtomsV2Strategy(deps);
-  else
-    strategy = new AtomsGenerationRouter({
-      v1: new AtomsV1Strategy(deps),
-      v2: new AtomsV2Strategy(deps),
-      logger,
-    });
-  return new AtomsReleaser(strategy);
+  if (o.apiGeneration === 'v1') return new AtomsV1Releaser(deps);
+  if (o.apiGeneration === 'v2') return new AtomsV2Releaser(deps);
+  return new AtomsAutoReleaser({ v1: new AtomsV1Releaser(deps), v2: new AtomsV2Releaser(deps), logger });
 }
 
 /** Process-wide defaults a DI module applies to every tenant's releaser (not per-tenant data). */

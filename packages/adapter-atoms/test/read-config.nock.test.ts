@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { AGENT, agentBody, api, makeReleaser, P, useNock } from './fixtures.js';
+
+useNock();
+
+describe('readConfig', () => {
+  it.each(['v1', 'v2', 'auto'] as const)(
+    '%s: reads the live config from GET /agent/{id} (the single_prompt prompt as instructions)',
+    async (apiGeneration) => {
+      const { releaser } = makeReleaser({ apiGeneration });
+      api()
+        .get(`${P}/agent/${AGENT}`)
+        .reply(200, agentBody({}, { prompt: 'Live prompt', firstMessage: 'Hi', modelName: 'gpt-4.1' }));
+
+      expect(await releaser.readConfig(AGENT)).toEqual({
+        instructions: 'Live prompt',
+        firstMessage: 'Hi',
+        model: 'gpt-4.1',
+      });
+    },
+  );
+
+  it('a workflow_graph agent: its globalPrompt is the instructions', async () => {
+    const { releaser } = makeReleaser({ apiGeneration: 'v1' });
+    api()
+      .get(`${P}/agent/${AGENT}`)
+      .reply(
+        200,
+        agentBody(
+          { workflowType: 'workflow_graph' },
+          { prompt: null, globalPrompt: 'Graph prompt', firstMessage: null, modelName: null },
+        ),
+      );
+
+    expect(await releaser.readConfig(AGENT)).toEqual({ instructions: 'Graph prompt' });
+  });
+});

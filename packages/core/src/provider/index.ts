@@ -1,0 +1,63 @@
+/**
+ * @packageDocumentation
+ * `@agent-release/core/provider`: what adapter authors share. Users of the library do not need
+ * it. Waiting for a publish gate with one mapping to typed errors, publishing exactly once, the
+ * releaser options schema, a bounded per-agent memory, and the HTTP, retry and waiter plumbing.
+ */
+export { type Clock, systemClock, throwIfAborted } from '../clock.js';
+export { assertApiKey, isLoopbackHost, normalizeBaseUrl } from '../http/base-url.js';
+export {
+  HttpClient,
+  type HttpClientOptions,
+  type HttpMethod,
+  type HttpRequest,
+  type HttpResponse,
+} from '../http/http-client.js';
+export { pathOf } from '../http/path.js';
+export {
+  backoffDelayMs,
+  DEFAULT_RETRY_POLICY,
+  parseRetryAfter,
+  type RetryPolicy,
+  resolveRetryPolicy,
+} from '../http/retry-policy.js';
+export {
+  type DefaultErrorExtras,
+  defaultErrorFor,
+  type ErrorMapper,
+  extractVendorMessage,
+  type HttpFailure,
+  retryAfterFromHeaders,
+} from '../http/vendor-response.js';
+export {
+  type PollResult,
+  type PollState,
+  type WaiterOptions,
+  type WaiterResult,
+  waitUntil,
+} from '../waiter.js';
+export { BoundedMap } from './bounded-map.js';
+export {
+  type GatePassed,
+  type GateStop,
+  type GateSubject,
+  type GateWaitOptions,
+  gateProgressReporter,
+  gateStopError,
+  hasErrorCode,
+  waitForGate,
+} from './gate-wait.js';
+export {
+  type PublishedHow,
+  type PublishOnceSteps,
+  publishExactlyOnce,
+  type Reconciled,
+} from './publish-once.js';
+export {
+  nonNegativeMsSchema,
+  parseReleaserOptions,
+  positiveMsSchema,
+  type ReleaserOptions,
+  releaserOptionsSchema,
+  releaserOptionsShape,
+} from './releaser-options.js';
