@@ -13,16 +13,20 @@ function polls(durationMs: number, firstPollAt = 300): number[] {
 }
 
 describe('checkPollDelayMs', () => {
-  it('waits once until just before the expected end, then polls densely, then backs off', () => {
-    expect(checkPollDelayMs(300)).toBe(5100);
+  it('looks early with doubling gaps, waits until just before the expected end, then polls densely, then backs off', () => {
+    expect(checkPollDelayMs(0)).toBe(500);
+    expect(checkPollDelayMs(300)).toBe(200);
+    expect(checkPollDelayMs(400)).toBe(1100);
+    expect(checkPollDelayMs(1500)).toBe(2000);
+    expect(checkPollDelayMs(3500)).toBe(1900);
     expect(checkPollDelayMs(5400)).toBe(ATOMS_CHECK_SCHEDULE.densePollMs);
     expect(checkPollDelayMs(7900)).toBe(200);
     expect(checkPollDelayMs(8000)).toBeUndefined();
   });
 
-  it('a 6 s check: 5 polls (today ~10) and seen passed at most one dense step late', () => {
+  it('a 6 s check: at most 8 polls (was ~10) and seen passed at most one dense step late', () => {
     const times = polls(6000);
-    expect(times.length).toBeLessThanOrEqual(5);
+    expect(times.length).toBeLessThanOrEqual(8);
     expect(times.at(-1)! - 6000).toBeLessThanOrEqual(200);
   });
 
@@ -30,5 +34,11 @@ describe('checkPollDelayMs', () => {
     for (let end = 5400; end <= 8000; end += 50) {
       expect(polls(end).at(-1)! - end).toBeLessThanOrEqual(200);
     }
+  });
+
+  it('a check that ends early is seen early, not at the dense window', () => {
+    expect(polls(400, 0).at(-1)).toBe(500);
+    expect(polls(1200, 0).at(-1)).toBe(1500);
+    expect(polls(3000, 0).at(-1)).toBe(3500);
   });
 });

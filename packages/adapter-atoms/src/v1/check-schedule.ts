@@ -1,13 +1,16 @@
 /**
  * When to look at a v1 security check. Atoms documents the check as taking about 6 s from the
  * publish that triggers it. Polling every 0.5–1 s from the start costs ~10 polls and finds the
- * pass ~400 ms late on average; instead one long wait until just before the check is likely to
- * end, then dense polls around that moment, then the usual backoff for a slow check: ~5 polls,
- * at most `densePollMs` late while the check ends inside the dense window.
+ * pass ~400 ms late on average; instead a few early looks with doubling gaps (a check that ends
+ * early is still seen early), then dense polls around the likely end, then the usual backoff for
+ * a slow check: ~8 polls for a 6 s check, at most `densePollMs` late while the check ends inside
+ * the dense window.
  */
 
 /** Where the schedule puts its dense window, relative to the check's start. */
 export interface CheckSchedule {
+  /** Looks before the dense window, in ms since the check started, ascending. */
+  earlyPollsMs: readonly number[];
   /** How long the check usually takes (Atoms: ~6 s). */
   expectedMs: number;
   /** Dense polling starts this long before `expectedMs`. */
@@ -18,8 +21,9 @@ export interface CheckSchedule {
   tailMs: number;
 }
 
-/** Atoms' documented ~6 s, dense polls every 200 ms from 5.4 s to 8 s. */
+/** Looks at 0.5, 1.5 and 3.5 s; Atoms' documented ~6 s: dense polls every 200 ms from 5.4 s to 8 s. */
 export const ATOMS_CHECK_SCHEDULE: Readonly<CheckSchedule> = Object.freeze({
+  earlyPollsMs: Object.freeze([500, 1500, 3500]),
   expectedMs: 6000,
   leadMs: 600,
   densePollMs: 200,
@@ -35,7 +39,13 @@ export function checkPollDelayMs(
   schedule: CheckSchedule = ATOMS_CHECK_SCHEDULE,
 ): number | undefined {
   const denseFrom = schedule.expectedMs - schedule.leadMs;
-  if (sinceStartMs < denseFrom - schedule.densePollMs) return denseFrom - sinceStartMs;
+  if (sinceStartMs < denseFrom - schedule.densePollMs) {
+    // The next early look still ahead (at least one dense step away), else the dense window.
+    const next = schedule.earlyPollsMs.find(
+      (at) => at < denseFrom && at - sinceStartMs >= schedule.densePollMs,
+    );
+    return (next ?? denseFrom) - sinceStartMs;
+  }
   if (sinceStartMs < schedule.expectedMs + schedule.tailMs) return schedule.densePollMs;
   return undefined;
 }
