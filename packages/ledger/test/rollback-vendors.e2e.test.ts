@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createAtomsReleaser } from '@agent-release/adapter-atoms';
 import { createLangdockReleaser } from '@agent-release/adapter-langdock';
 import { type AgentReleaser, release, rollback } from '@agent-release/core';
-import { startLangdockEmulator } from '@agent-release/emulator';
+import { startAtomsEmulator, startLangdockEmulator } from '@agent-release/emulator';
 import { createSqliteLedger } from '@agent-release/ledger';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -32,7 +33,28 @@ async function ledgerFile() {
   return ledger;
 }
 
+async function atoms(versioning: 'v1' | 'v2'): Promise<VendorUnderTest> {
+  const emulator = await startAtomsEmulator({ versioning, securityCheck: { durationMs: 100 } });
+  const agentId = emulator.state.createAgent({
+    name: 'Rollback',
+    prompt: 'Original.',
+    tools: [{ type: 'end_call', name: 'end_call', description: 'Hang up' }],
+  });
+  return {
+    releaser: createAtomsReleaser({
+      apiKey: emulator.apiKey,
+      baseUrl: emulator.baseUrl,
+      securityCheck: { minDelayMs: 20, maxDelayMs: 60, maxWaitMs: 10_000, expectedMs: 100 },
+    }),
+    agentId,
+    livePrompt: () => emulator.state.activeVersion(agentId)?.config.singlePromptConfig?.prompt ?? undefined,
+    close: () => emulator.close(),
+  };
+}
+
 const vendors: Record<string, () => Promise<VendorUnderTest>> = {
+  'atoms v1': () => atoms('v1'),
+  'atoms v2': () => atoms('v2'),
   langdock: async () => {
     const emulator = await startLangdockEmulator();
     const agentId = emulator.state.createAgent({ name: 'Rollback', instruction: 'Original.', publish: true });
