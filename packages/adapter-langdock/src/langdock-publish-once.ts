@@ -1,11 +1,9 @@
+import { type Clock, ConflictError, type Logger, ProviderUnavailableError } from '@agent-release/core';
 import {
   backoffDelayMs,
-  type Clock,
-  ConflictError,
-  type Logger,
-  ProviderUnavailableError,
+  publishExactlyOnce as corePublishOnce,
   type RetryPolicy,
-} from '@agent-release/core';
+} from '@agent-release/core/provider';
 
 /**
  * How one "publish exactly once" ended:
@@ -29,15 +27,13 @@ export interface PublishOnceDeps {
 
 /**
  * Sends a non-idempotent publish so that at most one version comes of it, even when its answer is
- * lost (connection dropped, deadline, 5xx after the write).
+ * lost (connection dropped, deadline, 5xx after the write), on core's {@link corePublishOnce}.
  *
- * Kept apart from the releaser on purpose: it is the routine core will take over for every
- * vendor whose publish answers 409 ("nothing to publish") once the draft is live.
- *
- * After a lost answer it re-sends once, after one backoff. A 409 on that re-send means the draft
- * equals the live version: the lost attempt took effect (the caller made sure there was something
- * to publish), so the result is `reconciled`, never `unchanged`. A second lost answer is thrown.
- * With `maxRetries: 0` (`retry: false`) nothing is re-sent and the lost answer is thrown.
+ * Langdock shows no version history, so the only way to learn whether a lost publish took effect
+ * is to send it once more, after one backoff: a 409 ("no draft changes") then means the lost
+ * attempt made the draft live (the caller made sure there was something to publish), so the
+ * result is `reconciled`, never `unchanged`; a 200 means it had not, and this one published. A
+ * second lost answer is thrown. With `maxRetries: 0` (`retry: false`) nothing is re-sent.
  *
  * @param send one publish request; throws core's typed errors.
  */
@@ -46,29 +42,43 @@ export async function publishExactlyOnce<T>(
   deps: PublishOnceDeps,
   context: { agentId: string; signal?: AbortSignal | undefined },
 ): Promise<PublishOnceResult<T>> {
+  const published = async (): Promise<PublishOnceResult<T>> => ({
+    kind: 'published',
+    response: await send(),
+  });
   try {
-    return { kind: 'published', response: await send() };
+    const { value } = await corePublishOnce<PublishOnceResult<T>>({
+      send: published,
+      mayHaveApplied: (error, attempt) =>
+        attempt === 1 &&
+        deps.retryPolicy.maxRetries > 0 &&
+        error instanceof ProviderUnavailableError &&
+        error.mayHaveTakenEffect,
+      reconcile: async (cause) => {
+        const delayMs = backoffDelayMs(0, deps.retryPolicy, deps.random);
+        deps.logger.warn('langdock publish: response lost, re-sending once to learn whether it took effect', {
+          agentId: context.agentId,
+          reason: (cause as ProviderUnavailableError).reason,
+          status: (cause as ProviderUnavailableError).status,
+          delayMs,
+        });
+        await deps.clock.sleep(delayMs, context.signal);
+        try {
+          return { kind: 'applied', value: await published() };
+        } catch (error) {
+          if (!isNoChanges(error)) throw error;
+          deps.logger.info('langdock publish: the lost attempt had taken effect; its version is live', {
+            agentId: context.agentId,
+          });
+          return { kind: 'applied', value: { kind: 'reconciled' } };
+        }
+      },
+    });
+    return value;
   } catch (error) {
+    // A 409 on the first attempt: the draft already equalled the live version.
     if (isNoChanges(error)) return { kind: 'no-changes' };
-    if (!(error instanceof ProviderUnavailableError && error.mayHaveTakenEffect)) throw error;
-    if (deps.retryPolicy.maxRetries === 0) throw error;
-    const delayMs = backoffDelayMs(0, deps.retryPolicy, deps.random);
-    deps.logger.warn('langdock publish: response lost, re-sending once to learn whether it took effect', {
-      agentId: context.agentId,
-      reason: error.reason,
-      status: error.status,
-      delayMs,
-    });
-    await deps.clock.sleep(delayMs, context.signal);
-  }
-  try {
-    return { kind: 'published', response: await send() };
-  } catch (error) {
-    if (!isNoChanges(error)) throw error;
-    deps.logger.info('langdock publish: the lost attempt had taken effect; its version is live', {
-      agentId: context.agentId,
-    });
-    return { kind: 'reconciled' };
+    throw error;
   }
 }
 
