@@ -1,6 +1,7 @@
 import {
   type AgentReleaser,
   type LedgerEntry,
+  type ReleaserCapabilities,
   release,
   rollback,
   type VersionInfo,
@@ -13,8 +14,8 @@ const DONE = new Set(['released', 'unchanged']);
  * Releases one target exactly once per rollout. The ledger says what earlier runs did:
  * - a finished `released`/`unchanged` attempt of this rollout: done, skipped;
  * - a `running` attempt (one that crashed, or still runs elsewhere: the lease orders this one after
- *   it) or a `failed` one: where activation is explicit, a crash or failure between publish and
- *   activate strands a published version, which is made live instead of publishing a second one
+ *   it) or a `failed` one: where a published version can wait to go live (see `canStrand`), a
+ *   crash or failure in between strands it, and it is made live instead of publishing a second one
  *   (never one whose check failed). Then the change is released again, which answers `unchanged`
  *   without a new version when it is already live.
  */
@@ -62,6 +63,16 @@ export async function releaseOnce(
 }
 
 /**
+ * Whether a published version can be left not live: with explicit activation, and also where
+ * publishing makes the change live only after a vendor check (an `on-publish` adapter that
+ * publishes, waits for the check, then activates — Atoms `auto` on a v1 agent). A crash during
+ * that wait leaves the version published but not live, whatever the activation model says.
+ */
+function canStrand(capabilities: ReleaserCapabilities): boolean {
+  return capabilities.activation === 'explicit' || capabilities.publishGate !== 'none';
+}
+
+/**
  * The version a crashed attempt published but never made live: newer than what was live when it
  * began, still not live, its check not failed, and carrying the rollout's label (or, without a
  * label, the only such version). Only while nothing else went live since.
@@ -72,7 +83,7 @@ async function strandedVersion(
   crashed: LedgerEntry,
   signal: AbortSignal | undefined,
 ): Promise<VersionInfo | undefined> {
-  if (releaser.capabilities.activation !== 'explicit' || !releaser.listVersions || !crashed.versionBefore) {
+  if (!canStrand(releaser.capabilities) || !releaser.listVersions || !crashed.versionBefore) {
     return undefined;
   }
   const versions = await releaser.listVersions(job.agentId, { limit: 50, signal });

@@ -98,19 +98,22 @@ describe.skipIf(!servicesUp)('rollout crash test: kill -9 of a worker process mi
     // Kill it -9 the moment an Atoms version is published but not yet live (its security check
     // runs): the worst place, where a blind re-release would publish a second version.
     const atomsAgents = targets.filter((t) => t.tenant.startsWith('atoms')).map((t) => t.agentId);
-    const strandedAtKill = await new Promise<string[]>((resolve) => {
+    // Agent id → the version published but not live when the worker died.
+    const strandedAtKill = await new Promise<Map<string, string>>((resolve) => {
       const poll = setInterval(() => {
-        const stranded = atomsAgents.filter((a) => {
+        const stranded = new Map<string, string>();
+        for (const a of atomsAgents) {
           const newest = atoms.state.versions(a)[0];
-          return newest !== undefined && newest._id !== atoms.state.activeVersionId(a);
-        });
-        if (stranded.length === 0) return;
+          if (newest !== undefined && newest._id !== atoms.state.activeVersionId(a))
+            stranded.set(a, newest._id);
+        }
+        if (stranded.size === 0) return;
         clearInterval(poll);
         doomed.child.kill('SIGKILL');
         resolve(stranded);
       }, 2);
     });
-    expect(strandedAtKill.length).toBeGreaterThanOrEqual(1);
+    expect(strandedAtKill.size).toBeGreaterThanOrEqual(1);
     const survivor = await spawnWorker(config);
     cleanups.push(() => stopWorker(survivor));
     const interrupted = await first.done;
@@ -140,6 +143,10 @@ describe.skipIf(!servicesUp)('rollout crash test: kill -9 of a worker process mi
       }
     }
     expect({ duplicates, missed }).toEqual({ duplicates: [], missed: [] });
+    // The version the killed worker left published is the one that went live, not a second one.
+    for (const [agentId, versionId] of strandedAtKill) {
+      expect(atoms.state.activeVersionId(agentId)).toBe(versionId);
+    }
 
     // Ledger: every agent has a finished attempt of this rollout; the kill left attempts `running`.
     let running = 0;
