@@ -5,7 +5,12 @@ import type { ConfigSnapshot } from './ledger.js';
  * How a provider behaves, so callers and {@link release} never test provider names.
  */
 export interface ReleaserCapabilities {
-  /** `explicit`: a published version goes live only through `activate`. `on-publish`: publishing makes it live. */
+  /**
+   * `explicit`: a published version goes live only through `activate`. `on-publish`: a publish
+   * that returns `published` has made the version live. With a `publishGate`, a publish that
+   * throws (gate failed or timed out, crash while waiting) may still have created a version that
+   * is not live; its error names it, and a resumed caller must look for it before publishing again.
+   */
   readonly activation: 'explicit' | 'on-publish';
   /** What stands between publish and activation. `security-check`: a vendor scan that must pass first. */
   readonly publishGate: 'none' | 'security-check';
