@@ -59,13 +59,24 @@ function requestProblems(method: string, path: string, body: unknown): { op?: st
     return { problems: found.requestBody.required ? [`${op}: no body where the spec requires one`] : [] };
   }
   const validate = ajv.compile(toJsonSchema(schema, true));
-  if (validate(body)) return { op, problems: [] };
-  return {
-    op,
-    problems: (validate.errors ?? []).map(
-      (e) => `${op}: ${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`,
-    ),
-  };
+  const problems = validate(body)
+    ? []
+    : (validate.errors ?? []).map(
+        (e) => `${op}: ${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`,
+      );
+  // An open schema (`UpdateBranchDraftRequest`: additionalProperties true) still types its stable
+  // surface: a top-level field outside it is one the spec does not promise to route.
+  const declared = componentOf(schema);
+  if (declared.additionalProperties === true && declared.properties) {
+    for (const field of Object.keys(body as object)) {
+      if (!(field in declared.properties)) problems.push(`${op}: ${field} is not a typed field of the spec`);
+    }
+  }
+  return { op, problems };
+}
+
+function componentOf(schema: Node): Node {
+  return typeof schema.$ref === 'string' ? spec.components.schemas[schema.$ref.split('/').pop()] : schema;
 }
 
 /** Problems of every logged request, and the operations whose bodies were checked. */
@@ -97,6 +108,12 @@ describe('request bodies match the vendor OpenAPI spec', () => {
     expect(
       requestProblems('PATCH', `/agent/${id}/drafts/${id}/config`, { firstMessage: 3 }).problems,
     ).toHaveLength(1);
+    expect(
+      requestProblems('PUT', `/agent/${id}/branches/${id}/draft`, { singlePromptConfig: { prompt: 'p' } })
+        .problems,
+    ).toEqual([
+      'PUT /agent/{id}/branches/{branchId}/draft: singlePromptConfig is not a typed field of the spec',
+    ]);
     expect(requestProblems('PATCH', `/agent/${id}/versions/${id}/activate`, {}).problems).toEqual([
       'PATCH /agent/{id}/versions/{versionId}/activate: a body where the spec declares none',
     ]);
