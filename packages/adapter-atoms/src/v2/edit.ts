@@ -6,14 +6,9 @@ import { ConflictError, type DraftRef } from '@agent-release/core';
 import { pathOf } from '@agent-release/core/provider';
 import { type AtomsChangeSet, type AtomsEditContext, toDraftConfigBody } from '../shared/changes.js';
 import { ATOMS_PROVIDER } from '../shared/ids.js';
-import {
-  type AtomsBranchSummaryRow,
-  type AtomsRevisionRow,
-  diffResponseSchema,
-  putDraftResponseSchema,
-} from './api.js';
+import { type AtomsBranchSummaryRow, type AtomsRevisionRow, putDraftResponseSchema } from './api.js';
 import { baseRevisionOf, draftEditsOf, hasOpenDraft } from './mapping.js';
-import { getBranchDraft, listBranches, target, type V2Context } from './requests.js';
+import { diffDraft, getBranchDraft, listBranches, target, type V2Context } from './requests.js';
 
 /** Refuses to build on an open draft that differs from its base (see `editDraft`). */
 async function refuseForeignEdits(
@@ -25,15 +20,7 @@ async function refuseForeignEdits(
   const branchId = summary.branch._id;
   const base = baseRevisionOf(summary);
   if (base === undefined) return;
-  const { data } = await ctx.http.request({
-    operation: 'diffDraft',
-    method: 'GET',
-    path: pathOf`/agent/${agentId}/diff`,
-    query: { a: `${branchId}:draft`, b: base },
-    schema: diffResponseSchema,
-    signal,
-  });
-  const edits = draftEditsOf(data.data);
+  const edits = draftEditsOf(await diffDraft(ctx, agentId, branchId, base, signal));
   if (edits.length === 0) return;
   const named = edits.slice(0, 5).map((e) => (e.path ? `${e.section}.${e.path}` : e.section));
   throw new ConflictError(
