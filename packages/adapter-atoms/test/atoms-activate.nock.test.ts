@@ -146,7 +146,8 @@ describe('activate', () => {
 
   it('times out with the last status seen', async () => {
     const { releaser, clock } = makeReleaser({ securityCheck: { maxWaitMs: 2000 } });
-    api().get(versionPath).times(4).reply(200, withCheck('queued'));
+    // Looks at 0, 500 and 1250 ms; the waiter does not look again at the 2000 ms deadline.
+    api().get(versionPath).times(3).reply(200, withCheck('queued'));
 
     const error = await releaser.activate(AGENT, V2).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SecurityCheckTimeoutError);
@@ -156,7 +157,8 @@ describe('activate', () => {
 
   it('lets activate({maxWaitMs}) override the configured deadline', async () => {
     const { releaser } = makeReleaser({ securityCheck: { maxWaitMs: 60_000 } });
-    api().get(versionPath).times(2).reply(200, withCheck('queued'));
+    // One look at 0 ms; none at the 500 ms deadline.
+    api().get(versionPath).reply(200, withCheck('queued'));
 
     const error = await releaser.activate(AGENT, V2, { maxWaitMs: 500 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SecurityCheckTimeoutError);
@@ -168,7 +170,8 @@ describe('activate', () => {
     api()
       .get(versionPath)
       .reply(200, ok({ version: versionRow(V2, { securityCheck: undefined }) }));
-    activateCall().times(2).reply(400, pendingRefusal);
+    // One refused activate at 0 ms; none at the 500 ms deadline.
+    activateCall().reply(400, pendingRefusal);
 
     const error = await releaser.activate(AGENT, V2, { maxWaitMs: 500 }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'SECURITY_CHECK_TIMEOUT', lastStatus: 'pending' });

@@ -245,7 +245,7 @@ describe('atoms against the emulator', () => {
 
   it('waits for a slow check with the default waits and then goes live', async () => {
     const { emulator, releaser, agentId } = await setup(
-      { securityCheck: { durationMs: 1500 } },
+      { securityCheck: { durationMs: 1000 } },
       { securityCheck: undefined },
     );
 
@@ -256,9 +256,9 @@ describe('atoms against the emulator', () => {
     const polls = emulator.requests.filter(
       (r) => r.method === 'GET' && r.path === `/agent/${agentId}/versions/${vid}`,
     );
-    // The default schedule expects Atoms' ~6 s: one look right after the publish (queued), then
-    // one long wait until just before 6 s, when this faster check has passed.
-    expect(polls.length).toBe(2);
+    // The default schedule looks right after the publish and early at 0.5 s (both queued), then
+    // at 1.5 s, when this 1 s check has passed (500 ms of margin either side); no dense polling.
+    expect(polls.length).toBe(3);
     expect(count(emulator, 'PATCH', /\/activate$/)).toBe(1);
   });
 

@@ -20,6 +20,7 @@ import {
   conformanceHarness,
   count,
   FAST_CHECK,
+  livePrompt,
   log,
   setupEmulator,
   TOOLS,
@@ -120,10 +121,8 @@ describe('a release that meets the v2 migration (apiGeneration auto, the default
     );
     expect(emulator.state.versions(agentId)).toHaveLength(2);
     expect(emulator.state.activeVersionId(agentId)).toBe(result.version?.id);
-    expect(emulator.state.activeVersion(agentId)?.config.singlePromptConfig).toEqual({
-      prompt: 'Migrated mid-release',
-      tools: TOOLS,
-    });
+    expect(livePrompt(emulator, agentId)).toBe('Migrated mid-release');
+    expect(emulator.state.activeVersion(agentId)?.config.singlePromptConfig?.tools).toEqual(TOOLS);
     expect(result.version).toMatchObject({ isActive: true, number: 2, label: 'after migration' });
 
     // Remembered per agent; the releaser now reports v2 behaviour.
@@ -150,13 +149,11 @@ describe('a release that meets the v2 migration (apiGeneration auto, the default
       `GET /agent/${agentId} 200`,
       `POST /agent/${agentId}/drafts 409`,
       `GET /agent/${agentId}/branches 200`,
-      expect.stringMatching(/^GET \/agent\/[a-f\d]+ 200$/),
+      expect.stringMatching(new RegExp(`^PUT /agent/${agentId}/branches/[a-f\\d]+/draft 200$`)),
     ]);
     expect(emulator.state.versions(agentId)).toHaveLength(2);
     expect(emulator.state.drafts(agentId)).toEqual([]);
-    expect(emulator.state.activeVersion(agentId)?.config.singlePromptConfig?.prompt).toBe(
-      'Edited on the branch',
-    );
+    expect(livePrompt(emulator, agentId)).toBe('Edited on the branch');
     // Per agent: another agent of the same releaser is still released through v1.
     expect(releaser.generationOf(other)).toBe('v1');
     const v1Release = await release(releaser, other, { instructions: 'Still v1' });
@@ -176,16 +173,13 @@ describe('atoms v2 against the emulator', () => {
     expect(result.status).toBe('released');
     expect(result.version).toMatchObject({ isActive: true, number: 2, label: 'prompt v2' });
     expect(emulator.state.activeVersionId(agentId)).toBe(result.version?.id);
-    expect(emulator.state.activeVersion(agentId)?.config.singlePromptConfig).toEqual({
-      prompt: 'New prompt',
-      tools: TOOLS,
-    });
+    expect(livePrompt(emulator, agentId)).toBe('New prompt');
+    expect(emulator.state.activeVersion(agentId)?.config.singlePromptConfig?.tools).toEqual(TOOLS);
     expect(emulator.state.branchDraft(agentId, main)).toBeUndefined();
     const rid = result.version!.id;
     const lines = log(emulator);
-    expect(lines.slice(0, 7)).toEqual([
+    expect(lines.slice(0, 6)).toEqual([
       `GET /agent/${agentId}/branches 200`,
-      `GET /agent/${agentId} 200`,
       `PUT /agent/${agentId}/branches/${main}/draft 200`,
       `GET /agent/${agentId}/branches/${main} 200`,
       `GET /agent/${agentId}/diff 200`,
@@ -198,13 +192,11 @@ describe('atoms v2 against the emulator', () => {
       `GET /agent/${agentId}/branches/${main}/revisions/${rid} 200`,
     ]);
     const requests = emulator.requests;
-    expect(requests[1]?.query).toEqual({ versionId: r1 });
-    expect(requests[2]?.body).toEqual({
-      singlePromptConfig: { prompt: 'New prompt', tools: TOOLS },
-    });
-    expect(requests[4]?.query).toEqual({ a: `${main}:draft`, b: r1 });
-    expect(requests[5]?.body).toEqual({ label: 'prompt v2' });
-    expect(requests[6]?.query).toEqual({ limit: '1', skip: '0' });
+    // The prompt goes as globalPrompt (the spec's UpdateBranchDraftRequest): no agent read for tools.
+    expect(requests[1]?.body).toEqual({ globalPrompt: 'New prompt' });
+    expect(requests[3]?.query).toEqual({ a: `${main}:draft`, b: r1 });
+    expect(requests[4]?.body).toEqual({ label: 'prompt v2' });
+    expect(requests[5]?.query).toEqual({ limit: '1', skip: '0' });
     expect(count(emulator, 'POST', /\/live$/)).toBe(0);
   });
 
@@ -262,9 +254,7 @@ describe('atoms v2 against the emulator', () => {
     expect(result.status).toBe('released');
     expect(emulator.state.versions(agentId)).toHaveLength(2);
     expect(count(emulator, 'POST', PUBLISH)).toBe(1);
-    expect(emulator.state.activeVersion(agentId)?.config.singlePromptConfig?.prompt).toBe(
-      'Applied behind a 500',
-    );
+    expect(livePrompt(emulator, agentId)).toBe('Applied behind a 500');
   });
 
   it('a 5xx on a publish that did not apply is re-sent once', async () => {
@@ -424,10 +414,8 @@ describe('atoms v2 against the emulator', () => {
     expect(result.steps.find((s) => s.name === 'activate')?.status).toBe('ok');
     expect(result.version).toMatchObject({ isActive: true, number: 1, label: 'staged' });
     expect(emulator.state.liveBranchId(agentId)).toBe(staging);
-    expect(emulator.state.activeVersion(agentId)?.config.singlePromptConfig).toEqual({
-      prompt: 'Staged prompt',
-      tools: TOOLS,
-    });
+    expect(livePrompt(emulator, agentId)).toBe('Staged prompt');
+    expect(emulator.state.activeVersion(agentId)?.config.singlePromptConfig?.tools).toEqual(TOOLS);
     expect(count(emulator, 'POST', new RegExp(`/branches/${staging}/live$`))).toBe(1);
     expect(emulator.state.revisions(agentId, main)).toHaveLength(1);
   });
@@ -458,13 +446,13 @@ describe('atoms v2 against the emulator', () => {
     expect(result.status).toBe('released');
     const config = emulator.state.activeVersion(agentId)!.config;
     expect(config.firstMessage).toBe('Hi from the draft');
-    expect(config.singlePromptConfig).toEqual({ prompt: 'Prompt on that draft', tools: TOOLS });
-    // The second edit was based on the draft's revision 1 and read the tools from the draft.
+    expect(livePrompt(emulator, agentId)).toBe('Prompt on that draft');
+    expect(config.singlePromptConfig?.tools).toEqual(TOOLS);
+    // The second edit was based on the draft's revision 1.
     const puts = emulator.requests.filter((r) => r.method === 'PUT');
     expect(puts.map((r) => (r.body as { expectedRevision?: number }).expectedRevision)).toEqual([
       undefined,
       1,
     ]);
-    expect(emulator.requests.some((r) => r.query.draftId === first.draftId)).toBe(true);
   });
 });

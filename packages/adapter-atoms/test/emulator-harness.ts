@@ -92,13 +92,22 @@ export async function conformanceHarness(
     // v2: committed revisions of every branch (revisions are AgentVersion rows).
     versionIds: async (agentId: string) => emulator.state.versions(agentId).map((v) => v._id),
     activeVersionId: async (agentId: string) => emulator.state.activeVersionId(agentId) ?? undefined,
-    activeInstructions: async (agentId: string) =>
-      emulator.state.activeVersion(agentId)?.config.singlePromptConfig?.prompt,
+    activeInstructions: async (agentId: string) => livePrompt(emulator, agentId),
     unknownAgentId: '0123456789abcdef01234567',
     providerInvalidChanges,
     maxWaitMs: 10_000,
     close: () => emulator.close(),
   };
+}
+
+/**
+ * The prompt the live version runs on: `globalPrompt` once set (v2 edits write it), else the
+ * prompt the agent was created or edited with under v1.
+ */
+export function livePrompt(emulator: AtomsEmulator, agentId: string): string | undefined {
+  const config = emulator.state.activeVersion(agentId)?.config;
+  const global = config?.globalPrompt;
+  return typeof global === 'string' && global !== '' ? global : config?.singlePromptConfig?.prompt;
 }
 
 /** The request log as `METHOD path status` lines. */

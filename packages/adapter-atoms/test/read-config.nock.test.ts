@@ -34,4 +34,21 @@ describe('readConfig', () => {
 
     expect(await releaser.readConfig(AGENT)).toEqual({ instructions: 'Graph prompt' });
   });
+
+  it.each([
+    ['v2', 'Written by a v2 edit'],
+    ['v1', 'Created prompt'],
+  ] as const)(
+    '%s on a single_prompt agent with a globalPrompt: the instructions are %j',
+    async (apiGeneration, expected) => {
+      // v2 edits write the prompt as globalPrompt (the spec's UpdateBranchDraftRequest); v1 ones
+      // write singlePromptConfig.prompt, and a v1 agent's globalPrompt is not its prompt.
+      const { releaser } = makeReleaser({ apiGeneration });
+      api()
+        .get(`${P}/agent/${AGENT}`)
+        .reply(200, agentBody({}, { prompt: 'Created prompt', globalPrompt: 'Written by a v2 edit' }));
+
+      expect(await releaser.readConfig(AGENT)).toMatchObject({ instructions: expected });
+    },
+  );
 });

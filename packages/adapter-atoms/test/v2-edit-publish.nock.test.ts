@@ -12,7 +12,6 @@ import { describe, expect, it } from 'vitest';
 import {
   A,
   AGENT,
-  agentAt,
   api,
   BDRAFT,
   branchDraftRow,
@@ -30,7 +29,6 @@ import {
   scanningRow,
   someDiff,
   summary,
-  TOOLS,
   useNock,
   V1,
 } from './fixtures.js';
@@ -42,17 +40,12 @@ const v2 = (options = {}) => makeReleaser({ apiGeneration: 'v2', ...options });
 const bodiless = (path: string) => api().post(path).matchHeader('content-length', '0');
 
 describe('v2 editDraft', () => {
-  it('PUTs the prompt with the head tools and no expectedRevision (no draft open) into the live branch draft', async () => {
+  it('PUTs the prompt as globalPrompt, without reading the agent and with no expectedRevision (no draft open), into the live branch draft', async () => {
     const { releaser } = v2();
     api()
       .get(`${A}/branches`)
       .reply(200, branchesBody(summary(MAIN), summary(STAGING, {}, { isLive: false })));
-    api().get(A).query({ versionId: V1 }).reply(200, agentAt());
-    api()
-      .put(`${branchPath()}/draft`, {
-        singlePromptConfig: { prompt: 'New prompt', tools: TOOLS },
-      })
-      .reply(200, ok(branchDraftRow()));
+    api().put(`${branchPath()}/draft`, { globalPrompt: 'New prompt' }).reply(200, ok(branchDraftRow()));
 
     const draft = await releaser.editDraft(AGENT, { instructions: 'New prompt' });
 
@@ -67,12 +60,11 @@ describe('v2 editDraft', () => {
         branchId: MAIN,
         edited: true,
         draftRowId: ROW,
-        workflowType: 'single_prompt',
       },
     });
   });
 
-  it('bases an edit of an open draft on its latest revision and reads the tools from the draft', async () => {
+  it('bases an edit of an open draft on its latest revision', async () => {
     const { releaser } = v2();
     api()
       .get(`${A}/branches`)
@@ -85,12 +77,8 @@ describe('v2 editDraft', () => {
       .get(`${A}/diff`)
       .query({ a: `${MAIN}:draft`, b: V1 })
       .reply(200, noDiff);
-    api().get(A).query({ draftId: BDRAFT }).reply(200, agentAt());
     api()
-      .put(`${branchPath()}/draft`, {
-        singlePromptConfig: { prompt: 'New prompt', tools: TOOLS },
-        expectedRevision: 3,
-      })
+      .put(`${branchPath()}/draft`, { globalPrompt: 'New prompt', expectedRevision: 3 })
       .reply(200, ok(branchDraftRow({ draftRevision: 4 })));
 
     const draft = await releaser.editDraft(AGENT, { instructions: 'New prompt' });
@@ -172,20 +160,12 @@ describe('v2 editDraft', () => {
     expect((error as Error).message).toMatch(/names a branch or its open draft/);
   });
 
-  it('workflow_graph agents get globalPrompt, with no 4000-character cap on v2', async () => {
+  it('globalPrompt has no 4000-character cap on v2', async () => {
     const { releaser } = v2();
     const long = 'g'.repeat(4001);
-    api().get(`${A}/branches`).times(2).reply(200, branchesBody());
-    api()
-      .get(A)
-      .query({ versionId: V1 })
-      .times(2)
-      .reply(200, agentAt({ workflowType: 'workflow_graph' }, { tools: null, workflowGraph: { nodes: [] } }));
-    api().put(`${branchPath()}/draft`, { globalPrompt: 'Graph prompt' }).reply(200, ok(branchDraftRow()));
+    api().get(`${A}/branches`).reply(200, branchesBody());
     api().put(`${branchPath()}/draft`, { globalPrompt: long }).reply(200, ok(branchDraftRow()));
 
-    const draft = await releaser.editDraft(AGENT, { instructions: 'Graph prompt' });
-    expect(draft.meta).toMatchObject({ workflowType: 'workflow_graph' });
     await releaser.editDraft(AGENT, { instructions: long });
   });
 
@@ -355,9 +335,8 @@ describe('v2 publish', () => {
     diff(someDiff);
     publishCall().reply(202, ok({ state: 'scanning' }));
     listTop().reply(200, ok({ revisions: [scanningRow()], total: 2 }));
-    row()
-      .times(2)
-      .reply(200, ok({ revision: scanningRow('queued') }));
+    // The list finds the row, then one row read; the waiter does not look again at the deadline.
+    row().reply(200, ok({ revision: scanningRow('queued') }));
     openMain();
     api()
       .get(`${branchPath()}/draft`)

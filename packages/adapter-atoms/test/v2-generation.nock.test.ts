@@ -13,7 +13,6 @@ import type { AtomsV2Releaser } from '../src/v2/releaser.js';
 import {
   A,
   AGENT,
-  agentAt,
   agentBody,
   api,
   BDRAFT,
@@ -31,7 +30,6 @@ import {
   STAGING,
   someDiff,
   summary,
-  TOOLS,
   useNock,
   V1,
   V2,
@@ -51,12 +49,7 @@ const refused = { Deprecation: 'true' };
 /** The v2 requests of `editDraft(AGENT, { instructions: 'New prompt' })` on the live branch. */
 function v2InstructionsEdit() {
   api().get(`${A}/branches`).reply(200, branchesBody());
-  api().get(A).query({ versionId: V1 }).reply(200, agentAt());
-  api()
-    .put(`${branchPath()}/draft`, {
-      singlePromptConfig: { prompt: 'New prompt', tools: TOOLS },
-    })
-    .reply(200, ok(branchDraftRow()));
+  api().put(`${branchPath()}/draft`, { globalPrompt: 'New prompt' }).reply(200, ok(branchDraftRow()));
 }
 
 describe("apiGeneration 'auto' (the default)", () => {

@@ -27,7 +27,7 @@ import { ATOMS_PROVIDER } from './ids.js';
 
 /** `AgentChanges` after validation, split into what the neutral fields ask and the raw Atoms config. */
 export interface AtomsChangeSet {
-  /** Neutral `instructions`: `singlePromptConfig.prompt` or `globalPrompt`, by workflow type. */
+  /** Neutral `instructions`: v1 `singlePromptConfig.prompt` or `globalPrompt` by workflow type; v2 always `globalPrompt`. */
   instructions?: string | undefined;
   firstMessage?: string | undefined;
   slmModel?: AtomsSlmModel | undefined;

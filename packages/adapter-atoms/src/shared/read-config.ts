@@ -12,10 +12,17 @@ export async function readAtomsConfig(
   http: HttpClient,
   agentId: string,
   signal: AbortSignal | undefined,
+  apiGeneration: 'v1' | 'v2' = 'v1',
 ): Promise<ConfigSnapshot> {
   const agent = await getAtomsAgent(http, agentId, {}, signal);
   const resolved = agent._resolvedConfig ?? agent._versionedWorkflow ?? {};
-  const instructions = workflowTypeOf(agent) === 'workflow_graph' ? resolved.globalPrompt : resolved.prompt;
+  // v2 edits write the prompt as `globalPrompt`; an agent never edited under v2 still has only
+  // the prompt it was created with.
+  const globalPrompt = typeof resolved.globalPrompt === 'string' ? resolved.globalPrompt : undefined;
+  const instructions =
+    workflowTypeOf(agent) === 'workflow_graph' || (apiGeneration === 'v2' && globalPrompt)
+      ? globalPrompt
+      : resolved.prompt;
   return {
     ...(typeof instructions === 'string' ? { instructions } : {}),
     ...(typeof resolved.firstMessage === 'string' ? { firstMessage: resolved.firstMessage } : {}),

@@ -4,24 +4,11 @@
  */
 import { ConflictError, type DraftRef } from '@agent-release/core';
 import { pathOf } from '@agent-release/core/provider';
-import type { AtomsAgentRow } from '../shared/api.js';
-import {
-  type AtomsChangeSet,
-  needsCurrentConfig,
-  toDraftConfigBody,
-  toolsOf,
-  workflowTypeOf,
-} from '../shared/changes.js';
+import { type AtomsChangeSet, type AtomsEditContext, toDraftConfigBody } from '../shared/changes.js';
 import { ATOMS_PROVIDER } from '../shared/ids.js';
-import { getAtomsAgent } from '../shared/requests.js';
-import {
-  type AtomsBranchSummaryRow,
-  type AtomsRevisionRow,
-  diffResponseSchema,
-  putDraftResponseSchema,
-} from './api.js';
+import { type AtomsBranchSummaryRow, type AtomsRevisionRow, putDraftResponseSchema } from './api.js';
 import { baseRevisionOf, draftEditsOf, hasOpenDraft } from './mapping.js';
-import { getBranchDraft, listBranches, target, type V2Context } from './requests.js';
+import { diffDraft, getBranchDraft, listBranches, target, type V2Context } from './requests.js';
 
 /** Refuses to build on an open draft that differs from its base (see `editDraft`). */
 async function refuseForeignEdits(
@@ -33,15 +20,7 @@ async function refuseForeignEdits(
   const branchId = summary.branch._id;
   const base = baseRevisionOf(summary);
   if (base === undefined) return;
-  const { data } = await ctx.http.request({
-    operation: 'diffDraft',
-    method: 'GET',
-    path: pathOf`/agent/${agentId}/diff`,
-    query: { a: `${branchId}:draft`, b: base },
-    schema: diffResponseSchema,
-    signal,
-  });
-  const edits = draftEditsOf(data.data);
+  const edits = draftEditsOf(await diffDraft(ctx, agentId, branchId, base, signal));
   if (edits.length === 0) return;
   const named = edits.slice(0, 5).map((e) => (e.path ? `${e.section}.${e.path}` : e.section));
   throw new ConflictError(
@@ -59,8 +38,14 @@ async function refuseForeignEdits(
  * names a branch or its open draft), opening the draft if none is open. The edit carries
  * `expectedRevision` (the caller's, else the draft revision read here, 0 when no draft was
  * open), so a concurrent edit of the same fields is a `DraftConflictError` instead of a silent
- * overwrite. `instructions` keep the existing tools (read from the draft or the head first).
+ * overwrite. `instructions` are sent as `globalPrompt`.
  */
+const V2_EDIT_CONTEXT: AtomsEditContext = {
+  workflowType: 'workflow_graph',
+  tools: undefined,
+  globalPromptMax: Number.POSITIVE_INFINITY,
+};
+
 export async function editDraft(
   ctx: V2Context,
   agentId: string,
@@ -92,33 +77,11 @@ export async function editDraft(
     }
   }
 
-  let agent: AtomsAgentRow | undefined;
-  if (needsCurrentConfig(changes)) {
-    // The tools (and workflow type) of what the edit builds on: the open draft, else the head.
-    // `GET /agent/{id}?draftId=|versionId=` is documented as unchanged under v2.
-    const base = baseRevisionOf(picked);
-    const source =
-      draftOpen && openDraftId ? { draftId: openDraftId } : base ? { versionId: base } : undefined;
-    if (source === undefined) {
-      throw new ConflictError(
-        `${ATOMS_PROVIDER} editDraft: branch ${branchId} of agent ${agentId} has no revision to build on (no head, no fork point); publish a first revision on it another way or name another branch`,
-        { provider: ATOMS_PROVIDER, operation: 'editDraft', details: { agentId, branchId } },
-      );
-    }
-    agent = await getAtomsAgent(ctx.http, agentId, source, signal);
-  }
-
   // Built before the first write, so an edit Atoms cannot take fails with nothing written.
-  const config = toDraftConfigBody(
-    changes,
-    agent
-      ? {
-          workflowType: workflowTypeOf(agent),
-          tools: toolsOf(agent),
-          globalPromptMax: Number.POSITIVE_INFINITY,
-        }
-      : { workflowType: 'single_prompt', tools: undefined },
-  );
+  // v2's `UpdateBranchDraftRequest` takes the prompt as `globalPrompt` whatever the workflow
+  // type, with no 4,000-character cap (the spec, the vendor's SDK and its probe all send it), so
+  // no tools need reading to keep them.
+  const config = toDraftConfigBody(changes, V2_EDIT_CONTEXT);
   const fields = Object.keys(config);
   let row: AtomsRevisionRow | undefined;
   if (fields.length > 0) {
@@ -157,7 +120,6 @@ export async function editDraft(
       branchId,
       edited: fields.length > 0,
       ...(row?._id !== undefined && row._id !== draftId ? { draftRowId: row._id } : {}),
-      ...(agent ? { workflowType: workflowTypeOf(agent) } : {}),
     },
   };
 }

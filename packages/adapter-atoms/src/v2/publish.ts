@@ -22,12 +22,7 @@ import { ATOMS_PROVIDER } from '../shared/ids.js';
 import type { PublishTarget } from '../shared/input.js';
 import { discardEmptyDraft } from '../shared/requests.js';
 import { gateOf } from '../shared/security-check.js';
-import {
-  type AtomsBranchSummaryRow,
-  type AtomsRevisionRow,
-  diffResponseSchema,
-  publishResultResponseSchema,
-} from './api.js';
+import { type AtomsBranchSummaryRow, type AtomsRevisionRow, publishResultResponseSchema } from './api.js';
 import { PUBLISH_IN_PROGRESS } from './errors.js';
 import {
   baseRevisionOf,
@@ -36,7 +31,15 @@ import {
   revisionToVersionInfo,
   scanStateOf,
 } from './mapping.js';
-import { getBranch, getBranchDraft, getRevision, listBranches, target, type V2Context } from './requests.js';
+import {
+  diffDraft,
+  getBranch,
+  getBranchDraft,
+  getRevision,
+  listBranches,
+  target,
+  type V2Context,
+} from './requests.js';
 import { awaitScan } from './scan.js';
 import { settleArmedPublish, settledFacts, settledSentence } from './settle.js';
 
@@ -106,15 +109,7 @@ export async function publish(
 
   const base = baseRevisionOf(summary);
   if (base !== undefined) {
-    const { data: diff } = await ctx.http.request({
-      operation: 'diffDraft',
-      method: 'GET',
-      path: pathOf`/agent/${agentId}/diff`,
-      query: { a: `${branchId}:draft`, b: base },
-      schema: diffResponseSchema,
-      signal,
-    });
-    if (!diffHasChanges(diff.data)) {
+    if (!diffHasChanges(await diffDraft(ctx, agentId, branchId, base, signal))) {
       await discardEmptyDraft(
         ctx.http,
         ctx.logger,

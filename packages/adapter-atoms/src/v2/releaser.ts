@@ -149,7 +149,12 @@ export class AtomsV2Releaser implements AgentReleaser {
 
   /** The live configuration in neutral terms (`GET /agent/{id}`). */
   async readConfig(agentId: string, opts: ReadConfigOptions = {}): Promise<ConfigSnapshot> {
-    return readAtomsConfig(this.#ctx.http, parseReadArgs(agentId, opts.signal, 'readConfig'), opts.signal);
+    return readAtomsConfig(
+      this.#ctx.http,
+      parseReadArgs(agentId, opts.signal, 'readConfig'),
+      opts.signal,
+      'v2',
+    );
   }
 
   toJSON(): Record<string, unknown> {

@@ -10,6 +10,7 @@ import {
   type AtomsBranchSummaryRow,
   type AtomsRevisionRow,
   branchSummaryResponseSchema,
+  diffResponseSchema,
   getBranchDraftResponseSchema,
   getRevisionResponseSchema,
   ignoredResponseSchema,
@@ -111,6 +112,25 @@ export async function getBranch(
     method: 'GET',
     path: pathOf`/agent/${agentId}/branches/${branchId}`,
     schema: branchSummaryResponseSchema,
+    signal,
+  });
+  return data.data;
+}
+
+/** The diff of a branch's open draft against `base` (the revision it was opened from). */
+export async function diffDraft(
+  ctx: V2Context,
+  agentId: string,
+  branchId: string,
+  base: string,
+  signal: AbortSignal | undefined,
+) {
+  const { data } = await ctx.http.request({
+    operation: 'diffDraft',
+    method: 'GET',
+    path: pathOf`/agent/${agentId}/diff`,
+    query: { a: `${branchId}:draft`, b: base },
+    schema: diffResponseSchema,
     signal,
   });
   return data.data;
