@@ -47,7 +47,11 @@ async function atoms(versioning: 'v1' | 'v2'): Promise<VendorUnderTest> {
       securityCheck: { minDelayMs: 20, maxDelayMs: 60, maxWaitMs: 10_000, expectedMs: 100 },
     }),
     agentId,
-    livePrompt: () => emulator.state.activeVersion(agentId)?.config.singlePromptConfig?.prompt ?? undefined,
+    // v2 edits write `globalPrompt` (the spec's field); v1 versions carry the prompt in singlePromptConfig.
+    livePrompt: () => {
+      const config = emulator.state.activeVersion(agentId)?.config;
+      return config?.globalPrompt ? config.globalPrompt : (config?.singlePromptConfig?.prompt ?? undefined);
+    },
     close: () => emulator.close(),
   };
 }
