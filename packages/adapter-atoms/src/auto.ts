@@ -224,9 +224,13 @@ export class AtomsAutoReleaser implements AgentReleaser {
     );
   }
 
-  /** The live configuration in neutral terms: the same read under both generations. */
+  /**
+   * The live configuration in neutral terms: one `GET /agent/{id}` under both generations, read
+   * the v2 way (a `globalPrompt` v2 edits wrote wins; a v1 single-prompt agent has none, so its
+   * prompt is read), because this agent may have moved to v2 without this releaser seeing it.
+   */
   readConfig(agentId: string, opts: ReadConfigOptions = {}): Promise<ConfigSnapshot> {
-    return this.#v1.readConfig(agentId, opts);
+    return this.#v2.readConfig(agentId, opts);
   }
 
   toJSON(): Record<string, unknown> {
