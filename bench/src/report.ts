@@ -2,13 +2,15 @@
  * Turns benchmark results into the printed tables, the target verdicts and `bench/results.json`.
  * docs/benchmarks.md quotes these tables, so the printed form is the documented form.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { OverheadRow } from './client-overhead.js';
 import type { ColdStartResult } from './cold-start.js';
 import type { FleetResult } from './fleet.js';
+import { type Issue1213Results, renderIssue1213, verdictsIssue1213 } from './report-issue-12-13.js';
 import type { RequestsResult } from './requests-per-release.js';
+import { mergeResults, type ResultsFile } from './results-file.js';
 import { type RolloutResult, renderRollout, rolloutVerdicts } from './rollout.js';
 import { round, type Spread, spread } from './stats.js';
 import type { TimeToLiveRow } from './time-to-live.js';
@@ -45,6 +47,9 @@ export interface BenchResults {
   coldStart?: ColdStartResult;
   /** Fleet rollouts; `rollout.runs[]` holds one record per worker count. */
   rollout?: RolloutResult;
+  coreImport?: Issue1213Results['coreImport'];
+  atomsV1Live?: Issue1213Results['atomsV1Live'];
+  rollbackLedger?: Issue1213Results['rollbackLedger'];
   targets: TargetVerdict[];
 }
 
@@ -140,6 +145,7 @@ export function verdicts(r: Omit<BenchResults, 'targets' | 'durationS'>): Target
     });
   }
   if (r.rollout) out.push(...rolloutVerdicts(r.rollout));
+  out.push(...verdictsIssue1213(r));
   return out;
 }
 
@@ -330,6 +336,7 @@ export function render(r: BenchResults): string {
   }
 
   if (r.rollout) parts.push(renderRollout(r.rollout, table));
+  parts.push(...renderIssue1213(r, table));
 
   parts.push(
     `## Targets\n${table(
@@ -340,9 +347,14 @@ export function render(r: BenchResults): string {
   return `${parts.join('\n\n')}\n`;
 }
 
-/** Writes `bench/results.json` (next to this package's `dist/`). */
+/**
+ * Writes `bench/results.json` (next to this package's `dist/`), keeping the sections this run
+ * did not measure.
+ */
 export function writeResults(r: BenchResults): string {
   const path = fileURLToPath(new URL('../results.json', import.meta.url));
-  writeFileSync(path, `${JSON.stringify(r, null, 2)}\n`);
+  const previous = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ResultsFile) : undefined;
+  const merged = mergeResults(previous, r as unknown as ResultsFile);
+  writeFileSync(path, `${JSON.stringify(merged, null, 2)}\n`);
   return path;
 }

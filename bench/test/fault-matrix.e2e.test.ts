@@ -70,12 +70,27 @@ const ATOMS_STEPS: StepTarget[] = [
   { step: 'edit-draft', request: 'PATCH draft config', method: 'PATCH', path: /\/drafts\/[^/]+\/config$/ },
   { step: 'publish', request: 'GET draft diff', method: 'GET', path: /\/drafts\/[^/]+\/diff$/ },
   { step: 'publish', request: 'POST publish', method: 'POST', path: /\/drafts\/[^/]+\/publish$/ },
-  { step: 'activate', request: 'GET version (poll)', method: 'GET', path: /\/versions\/[a-f\d]{24}$/ },
+  // With `apiGeneration: 'auto'` (capabilities `activation: 'on-publish'`) a v1 agent's publish
+  // waits for the security check and activates with a compare-and-swap: it reads the live
+  // version, activates, and reads the versions again. There is no separate activate step.
+  { step: 'publish', request: 'GET version (check poll)', method: 'GET', path: /\/versions\/[a-f\d]{24}$/ },
   {
-    step: 'activate',
+    step: 'publish',
+    request: 'GET agent (live before activate)',
+    method: 'GET',
+    path: /^\/agent\/[a-f\d]{24}$/,
+  },
+  {
+    step: 'publish',
     request: 'PATCH activate',
     method: 'PATCH',
     path: /\/versions\/[a-f\d]{24}\/activate$/,
+  },
+  {
+    step: 'publish',
+    request: 'GET versions (live after activate)',
+    method: 'GET',
+    path: /^\/agent\/[a-f\d]{24}\/versions$/,
   },
   { step: 'confirm', request: 'GET agent', method: 'GET', path: /^\/agent\/[a-f\d]{24}$/ },
   {

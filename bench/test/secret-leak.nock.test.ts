@@ -193,11 +193,13 @@ describe.each(SENTINELS)('sentinel %s', (key) => {
           versionNumber: 2,
           isActive,
           securityCheck: { status: 'passed' },
+          createdAt: '2026-11-27T10:00:00.000Z',
+          ...(isActive ? { activatedAt: '2026-11-27T10:00:07.000Z' } : {}),
         });
         const base = `/atoms/v1/agent/${ATOMS_AGENT}`;
-        // Same-route interceptors are used in the order they were added: edit reads v1 as live,
-        // confirm reads v2.
-        nock(ATOMS_ORIGIN, { reqheaders: { authorization: `Bearer ${key}` } })
+        // Same-route interceptors are used in the order they were added: edit and the
+        // compare-and-swap read before activating see v1 live, confirm reads v2.
+        const scope = nock(ATOMS_ORIGIN, { reqheaders: { authorization: `Bearer ${key}` } })
           .get(base)
           .reply(200, agent(ATOMS_VERSION))
           .post(`${base}/drafts`)
@@ -209,8 +211,9 @@ describe.each(SENTINELS)('sentinel %s', (key) => {
           .reply(200, { status: true, data: { draftRevision: 2 } })
           .get(`${base}/drafts/draft_1/diff`)
           .reply(200, { status: true, data: { hasChanges: true } })
+          // The newest version before publishing, to tell a lost publish from one never sent.
           .get(`${base}/versions`)
-          .query(true)
+          .query({ limit: 1, skip: 0 })
           .reply(200, {
             status: true,
             data: { versions: [{ _id: ATOMS_VERSION, versionNumber: 1 }], total: 1 },
@@ -219,15 +222,23 @@ describe.each(SENTINELS)('sentinel %s', (key) => {
           .reply(200, { status: true, data: row(false) })
           .get(`${base}/versions/${v2}`)
           .reply(200, { status: true, data: { version: row(false) } })
+          .get(base)
+          .reply(200, agent(ATOMS_VERSION))
           .patch(`${base}/versions/${v2}/activate`)
           .reply(200, { status: true, data: row(true) })
+          // The compare-and-swap read after activating: nobody else activated in between.
+          .get(`${base}/versions`)
+          .query({ limit: 10, skip: 0 })
+          .reply(200, {
+            status: true,
+            data: { versions: [row(true), { _id: ATOMS_VERSION, versionNumber: 1 }], total: 2 },
+          })
           .get(base)
-          .reply(200, agent(v2))
-          .get(`${base}/versions/${v2}`)
-          .reply(200, { status: true, data: { version: row(true) } });
+          .reply(200, agent(v2));
         const logger = captureLogger();
         const result = await release(vendor.make(key, logger), ATOMS_AGENT, { instructions: 'Hello' });
         expect(result.status).toBe('released');
+        expect(scope.pendingMocks()).toEqual([]);
         expect(logger.entries.length).toBeGreaterThan(0);
         expect(leaksOf(logRenderings(logger.entries), key)).toEqual([]);
         expect(leaksOf([JSON.stringify(result)], key)).toEqual([]);
