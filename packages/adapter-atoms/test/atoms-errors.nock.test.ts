@@ -2,7 +2,6 @@ import {
   type AgentReleaseError,
   AuthenticationError,
   ConflictError,
-  type HttpFailure,
   MigrationRequiredError,
   NotFoundError,
   PermissionError,
@@ -11,6 +10,7 @@ import {
   UnexpectedResponseError,
   ValidationError,
 } from '@agent-release/core';
+import type { HttpFailure } from '@agent-release/core/provider';
 import type nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { atomsRetryAfterMs, mapAtomsError } from '../src/shared/errors.js';

@@ -1,10 +1,6 @@
 import { inspect } from 'node:util';
-import {
-  type AgentReleaseError,
-  ConflictError,
-  type HttpFailure,
-  SecurityCheckFailedError,
-} from '@agent-release/core';
+import { type AgentReleaseError, ConflictError, SecurityCheckFailedError } from '@agent-release/core';
+import type { HttpFailure } from '@agent-release/core/provider';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigFreezeError, DraftConflictError } from '../src/index.js';

@@ -1,13 +1,11 @@
 import {
   type AgentReleaseError,
   AuthenticationError,
-  defaultErrorFor,
-  extractVendorMessage,
-  type HttpFailure,
   NotFoundError,
   PermissionError,
   ValidationError,
 } from '@agent-release/core';
+import { defaultErrorFor, extractVendorMessage, type HttpFailure } from '@agent-release/core/provider';
 
 /**
  * Why Langdock refused with 403, when its body says so. The publish page lists three causes

@@ -1,11 +1,10 @@
 import {
   type AgentChanges,
   agentChangesSchema,
-  parseInput,
-  publishOptionsSchema,
   ValidationError,
   type VersionInfo,
 } from '@agent-release/core';
+import { parseInput, publishOptionsSchema } from '@agent-release/core/provider';
 import type { PublishResponse } from './langdock-api.js';
 import { LANGDOCK_PROVIDER } from './langdock-capabilities.js';
 import {

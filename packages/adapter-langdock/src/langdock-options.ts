@@ -1,10 +1,5 @@
-import {
-  type Clock,
-  ConfigurationError,
-  type Logger,
-  type RetryPolicy,
-  toValidationIssues,
-} from '@agent-release/core';
+import { type Clock, ConfigurationError, type Logger } from '@agent-release/core';
+import { type RetryPolicy, toValidationIssues } from '@agent-release/core/provider';
 import { z } from 'zod';
 import { LANGDOCK_PROVIDER } from './langdock-capabilities.js';
 

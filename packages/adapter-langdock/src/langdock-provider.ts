@@ -1,5 +1,6 @@
-import { HttpClient, noopLogger, systemClock } from '@agent-release/core';
+import { noopLogger, systemClock } from '@agent-release/core';
 import { type ReleaserFactoryDeps, releaserModule, type TenantConfig } from '@agent-release/core/di';
+import { HttpClient } from '@agent-release/core/provider';
 import { LANGDOCK_PROVIDER } from './langdock-capabilities.js';
 import { mapLangdockError } from './langdock-errors.js';
 import {

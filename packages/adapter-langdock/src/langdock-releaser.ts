@@ -7,21 +7,19 @@ import {
   type DraftRef,
   type EditDraftOptions,
   type GetActiveVersionOptions,
-  type HttpClient,
   isAgentReleaseError,
   type Logger,
   type PublishOptions,
   type PublishOutcome,
-  parseInput,
   type ReadConfigOptions,
   type ReleaseInput,
   type ReleaserCapabilities,
-  throwIfAborted,
   UnsupportedOperationError,
   ValidationError,
   type VersionInfo,
   versionIdSchema,
 } from '@agent-release/core';
+import { type HttpClient, parseInput, throwIfAborted } from '@agent-release/core/provider';
 import {
   getAgentResponseSchema,
   LANGDOCK_PATHS,

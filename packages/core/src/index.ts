@@ -8,20 +8,9 @@ export {
   agentChangesSchema,
   agentIdSchema,
   type ProviderOptions,
-  parseInput,
-  publishOptionsSchema,
-  releaseOptionsSchema,
-  toValidationIssues,
   versionIdSchema,
 } from './changes.js';
-export {
-  type Clock,
-  type Deadline,
-  deadlineAfter,
-  MAX_TIMER_MS,
-  systemClock,
-  throwIfAborted,
-} from './clock.js';
+export { type Clock, systemClock } from './clock.js';
 export {
   AbortedError,
   AgentReleaseError,
@@ -46,37 +35,7 @@ export {
   ValidationError,
   type ValidationIssue,
 } from './errors.js';
-export { assertApiKey, isLoopbackHost, MIN_API_KEY_LENGTH, normalizeBaseUrl } from './http/base-url.js';
-export {
-  DEFAULT_TOTAL_TIMEOUT_MS,
-  HttpClient,
-  type HttpClientOptions,
-  type HttpMethod,
-  type HttpRequest,
-  type HttpResponse,
-} from './http/http-client.js';
-export { pathOf } from './http/path.js';
-export {
-  assertDelayMs,
-  backoffDelayMs,
-  DEFAULT_RETRY_POLICY,
-  parseRetryAfter,
-  type RetryPolicy,
-  resolveRetryPolicy,
-} from './http/retry-policy.js';
-export {
-  type DefaultErrorExtras,
-  defaultErrorFor,
-  type ErrorMapper,
-  extractVendorMessage,
-  type HttpFailure,
-  retryAfterFromHeaders,
-} from './http/vendor-response.js';
-export {
-  createInProcessReleaseLock,
-  InProcessReleaseLock,
-} from './in-process-release-lock.js';
-export { KeyedMutex } from './keyed-mutex.js';
+export { createInProcessReleaseLock, InProcessReleaseLock } from './in-process-release-lock.js';
 export type {
   ConfigSnapshot,
   LedgerEntry,
@@ -103,7 +62,7 @@ export type {
   ReleaserCapabilities,
   VersionInfo,
 } from './port.js';
-export { redact, redactAndCut, registerSecret } from './redact.js';
+export { redact } from './redact.js';
 export {
   type ReleaseEvent,
   type ReleaseObserver,
@@ -125,11 +84,3 @@ export {
   rollback,
 } from './rollback.js';
 export type { StepRecord } from './step-runner.js';
-export {
-  type PollResult,
-  type PollState,
-  type WaiterOptions,
-  type WaiterResult,
-  waiterDelayMs,
-  waitUntil,
-} from './waiter.js';

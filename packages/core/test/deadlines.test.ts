@@ -4,15 +4,13 @@ import {
   AbortedError,
   type AgentReleaser,
   ConfigurationError,
-  HttpClient,
-  type HttpClientOptions,
   ProviderUnavailableError,
   type PublishOptions,
   RateLimitedError,
   type ReleaseEvent,
   release,
-  waitUntil,
 } from '@agent-release/core';
+import { HttpClient, type HttpClientOptions, waitUntil } from '@agent-release/core/provider';
 import { InMemoryReleaser, ManualClock } from '@agent-release/core/testing';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

@@ -10,13 +10,13 @@ import {
   PermissionError,
   ProviderUnavailableError,
   RateLimitedError,
-  registerSecret,
   SecurityCheckFailedError,
   SecurityCheckTimeoutError,
   UnexpectedResponseError,
   UnsupportedOperationError,
   ValidationError,
 } from '@agent-release/core';
+import { registerSecret } from '@agent-release/core/provider';
 import { describe, expect, it } from 'vitest';
 import { expectNoSecret } from './leak-helpers.js';
 

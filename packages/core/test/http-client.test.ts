@@ -2,8 +2,6 @@ import {
   AbortedError,
   AuthenticationError,
   ConfigurationError,
-  HttpClient,
-  type HttpClientOptions,
   type Logger,
   NotFoundError,
   ProviderUnavailableError,
@@ -11,6 +9,7 @@ import {
   UnexpectedResponseError,
   ValidationError,
 } from '@agent-release/core';
+import { HttpClient, type HttpClientOptions } from '@agent-release/core/provider';
 import { ManualClock } from '@agent-release/core/testing';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';

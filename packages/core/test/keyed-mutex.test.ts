@@ -1,4 +1,5 @@
-import { AbortedError, KeyedMutex } from '@agent-release/core';
+import { AbortedError } from '@agent-release/core';
+import { KeyedMutex } from '@agent-release/core/provider';
 import { describe, expect, it } from 'vitest';
 
 const tick = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms));

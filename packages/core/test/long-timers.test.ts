@@ -1,14 +1,11 @@
 import {
   ConfigurationError,
-  HttpClient,
-  type HttpClientOptions,
-  MAX_TIMER_MS,
   RateLimitedError,
   release,
   systemClock,
   ValidationError,
-  waitUntil,
 } from '@agent-release/core';
+import { HttpClient, type HttpClientOptions, MAX_TIMER_MS, waitUntil } from '@agent-release/core/provider';
 import { InMemoryReleaser } from '@agent-release/core/testing';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';

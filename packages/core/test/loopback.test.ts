@@ -1,4 +1,5 @@
-import { ConfigurationError, HttpClient, isLoopbackHost } from '@agent-release/core';
+import { ConfigurationError } from '@agent-release/core';
+import { HttpClient, isLoopbackHost } from '@agent-release/core/provider';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';

@@ -3,17 +3,14 @@ import {
   type AgentReleaseError,
   type AgentReleaser,
   ConfigurationError,
-  defaultErrorFor,
-  HttpClient,
-  type HttpFailure,
   ProviderUnavailableError,
   type ReleaseEvent,
-  registerSecret,
   release,
   SecurityCheckFailedError,
   SecurityCheckTimeoutError,
   ValidationError,
 } from '@agent-release/core';
+import { defaultErrorFor, HttpClient, type HttpFailure, registerSecret } from '@agent-release/core/provider';
 import { InMemoryReleaser, ManualClock } from '@agent-release/core/testing';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';

@@ -3,12 +3,12 @@ import {
   type AgentChanges,
   type AgentReleaser,
   createInProcessReleaseLock,
-  KeyedMutex,
   LeaseLostError,
   type ReleaseLease,
   type ReleaseLock,
   release,
 } from '@agent-release/core';
+import { KeyedMutex } from '@agent-release/core/provider';
 import { InMemoryReleaser } from '@agent-release/core/testing';
 import { describe, expect, it } from 'vitest';
 

@@ -1,10 +1,5 @@
-import {
-  type AgentChanges,
-  agentChangesSchema,
-  parseInput,
-  release,
-  ValidationError,
-} from '@agent-release/core';
+import { type AgentChanges, agentChangesSchema, release, ValidationError } from '@agent-release/core';
+import { parseInput } from '@agent-release/core/provider';
 import { InMemoryReleaser } from '@agent-release/core/testing';
 import { describe, expect, it } from 'vitest';
 

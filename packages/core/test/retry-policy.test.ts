@@ -3,7 +3,7 @@ import {
   DEFAULT_RETRY_POLICY,
   parseRetryAfter,
   resolveRetryPolicy,
-} from '@agent-release/core';
+} from '@agent-release/core/provider';
 import { describe, expect, it } from 'vitest';
 
 describe('retry policy', () => {

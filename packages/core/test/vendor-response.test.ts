@@ -1,10 +1,5 @@
-import {
-  defaultErrorFor,
-  extractVendorMessage,
-  type HttpFailure,
-  type ProviderUnavailableError,
-  RateLimitedError,
-} from '@agent-release/core';
+import { type ProviderUnavailableError, RateLimitedError } from '@agent-release/core';
+import { defaultErrorFor, extractVendorMessage, type HttpFailure } from '@agent-release/core/provider';
 import { describe, expect, it } from 'vitest';
 
 const failure = (over: Partial<HttpFailure>): HttpFailure => ({

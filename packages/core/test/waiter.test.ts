@@ -1,4 +1,4 @@
-import { type PollResult, type WaiterOptions, waiterDelayMs, waitUntil } from '@agent-release/core';
+import { type PollResult, type WaiterOptions, waiterDelayMs, waitUntil } from '@agent-release/core/provider';
 import { ManualClock } from '@agent-release/core/testing';
 import { describe, expect, it } from 'vitest';
 

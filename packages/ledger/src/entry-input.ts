@@ -1,5 +1,5 @@
 import type { LedgerEntryFinish, LedgerEntryStart, LedgerHistoryQuery } from '@agent-release/core';
-import { parseInput } from '@agent-release/core';
+import { parseInput } from '@agent-release/core/provider';
 import { z } from 'zod';
 
 // The ledger validates what it is given before writing, so a bad call is a ValidationError that

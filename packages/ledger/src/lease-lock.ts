@@ -3,14 +3,13 @@ import { hostname } from 'node:os';
 import {
   AbortedError,
   type AcquireLeaseOptions,
-  KeyedMutex,
   type ReleaseLease,
   type ReleaseLock,
   type ReleaseLockKey,
   systemClock,
-  throwIfAborted,
   ValidationError,
 } from '@agent-release/core';
+import { KeyedMutex, throwIfAborted } from '@agent-release/core/provider';
 import {
   DEFAULT_LEASE_POLL_MS,
   DEFAULT_LEASE_TTL_MS,

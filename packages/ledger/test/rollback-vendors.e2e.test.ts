@@ -50,7 +50,8 @@ async function atoms(versioning: 'v1' | 'v2'): Promise<VendorUnderTest> {
     // v2 edits write `globalPrompt` (the spec's field); v1 versions carry the prompt in singlePromptConfig.
     livePrompt: () => {
       const config = emulator.state.activeVersion(agentId)?.config;
-      return config?.globalPrompt ? config.globalPrompt : (config?.singlePromptConfig?.prompt ?? undefined);
+      const global = config?.globalPrompt;
+      return typeof global === 'string' && global !== '' ? global : config?.singlePromptConfig?.prompt;
     },
     close: () => emulator.close(),
   };

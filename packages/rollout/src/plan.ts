@@ -1,10 +1,5 @@
-import {
-  type AgentChanges,
-  agentChangesSchema,
-  agentIdSchema,
-  toValidationIssues,
-  ValidationError,
-} from '@agent-release/core';
+import { type AgentChanges, agentChangesSchema, agentIdSchema, ValidationError } from '@agent-release/core';
+import { toValidationIssues } from '@agent-release/core/provider';
 import { z } from 'zod';
 
 /** One agent a rollout releases to. */

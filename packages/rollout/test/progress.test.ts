@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
-import { registerSecret, ValidationError } from '@agent-release/core';
+import { ValidationError } from '@agent-release/core';
+import { registerSecret } from '@agent-release/core/provider';
 import { describe, expect, it } from 'vitest';
 import { validatePlan } from '../src/plan.js';
 import { ProgressTracker } from '../src/progress.js';

@@ -7,11 +7,11 @@
 import {
   type AgentChanges,
   agentChangesSchema,
-  parseInput,
   UnexpectedResponseError,
   ValidationError,
   type ValidationIssue,
 } from '@agent-release/core';
+import { parseInput } from '@agent-release/core/provider';
 import { z } from 'zod';
 import type { AtomsAgentRow } from './api.js';
 import {

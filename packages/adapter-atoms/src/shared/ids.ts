@@ -1,4 +1,4 @@
-import { parseInput } from '@agent-release/core';
+import { parseInput } from '@agent-release/core/provider';
 import { z } from 'zod';
 
 /** The provider id of this adapter, used in errors, logs, `DraftRef`s and DI names. */

@@ -9,11 +9,10 @@ import {
   type EditDraftOptions,
   type ListVersionsOptions,
   type PublishOptions,
-  parseInput,
   type ReleaseInput,
-  throwIfAborted,
   ValidationError,
 } from '@agent-release/core';
+import { parseInput, throwIfAborted } from '@agent-release/core/provider';
 import { z } from 'zod';
 import {
   type AtomsChangeSet,

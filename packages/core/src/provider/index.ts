@@ -4,9 +4,19 @@
  * it. Waiting for a publish gate with one mapping to typed errors, publishing exactly once, the
  * releaser options schema, a bounded per-agent memory, and the HTTP, retry and waiter plumbing.
  */
-export { type Clock, systemClock, throwIfAborted } from '../clock.js';
-export { assertApiKey, isLoopbackHost, normalizeBaseUrl } from '../http/base-url.js';
+
+export { parseInput, publishOptionsSchema, releaseOptionsSchema, toValidationIssues } from '../changes.js';
 export {
+  type Clock,
+  type Deadline,
+  deadlineAfter,
+  MAX_TIMER_MS,
+  systemClock,
+  throwIfAborted,
+} from '../clock.js';
+export { assertApiKey, isLoopbackHost, MIN_API_KEY_LENGTH, normalizeBaseUrl } from '../http/base-url.js';
+export {
+  DEFAULT_TOTAL_TIMEOUT_MS,
   HttpClient,
   type HttpClientOptions,
   type HttpMethod,
@@ -15,6 +25,7 @@ export {
 } from '../http/http-client.js';
 export { pathOf } from '../http/path.js';
 export {
+  assertDelayMs,
   backoffDelayMs,
   DEFAULT_RETRY_POLICY,
   parseRetryAfter,
@@ -29,11 +40,14 @@ export {
   type HttpFailure,
   retryAfterFromHeaders,
 } from '../http/vendor-response.js';
+export { KeyedMutex } from '../keyed-mutex.js';
+export { redactAndCut, registerSecret } from '../redact.js';
 export {
   type PollResult,
   type PollState,
   type WaiterOptions,
   type WaiterResult,
+  waiterDelayMs,
   waitUntil,
 } from '../waiter.js';
 export { BoundedMap } from './bounded-map.js';

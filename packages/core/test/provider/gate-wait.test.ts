@@ -1,10 +1,10 @@
-import type { PollResult } from '@agent-release/core';
 import {
   AbortedError,
   ProviderUnavailableError,
   SecurityCheckFailedError,
   SecurityCheckTimeoutError,
 } from '@agent-release/core';
+import type { PollResult } from '@agent-release/core/provider';
 import { type GateStop, gateProgressReporter, waitForGate } from '@agent-release/core/provider';
 import { ManualClock } from '@agent-release/core/testing';
 import { describe, expect, it } from 'vitest';

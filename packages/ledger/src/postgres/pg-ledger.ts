@@ -5,9 +5,9 @@ import {
   type LedgerEntryStart,
   type LedgerHistoryQuery,
   ProviderUnavailableError,
-  registerSecret,
   ValidationError,
 } from '@agent-release/core';
+import { registerSecret } from '@agent-release/core/provider';
 import pg from 'pg';
 import {
   parseEntryId,
