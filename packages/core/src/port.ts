@@ -84,10 +84,10 @@ export type PublishOutcome =
   | {
       readonly status: 'unchanged';
       /**
-       * `no-changes`: the draft equals what is live. `already-published`: a retried publish found its
-       * own earlier attempt had already taken effect (e.g. after a lost response), so the content is live.
+       * `no-changes`: the draft equals what is live. A retried publish that finds its own lost
+       * attempt took effect is `published` with `reconciled: true`, never `unchanged`.
        */
-      readonly reason?: 'no-changes' | 'already-published' | undefined;
+      readonly reason?: 'no-changes' | undefined;
     };
 
 /** Options of {@link AgentReleaser.editDraft}. */

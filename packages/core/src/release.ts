@@ -90,7 +90,7 @@ export interface ReleaseResult {
    */
   reconciled?: boolean | undefined;
   /** Why nothing was published, when `unchanged`. */
-  unchangedReason?: 'no-changes' | 'already-published' | undefined;
+  unchangedReason?: 'no-changes' | undefined;
   steps: ReleaseStep[];
   durationMs: number;
 }
