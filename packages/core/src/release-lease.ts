@@ -1,5 +1,6 @@
-import { LeaseLostError, ValidationError } from './errors.js';
+import { ValidationError } from './errors.js';
 import { createInProcessReleaseLock } from './in-process-release-lock.js';
+import { LeaseFence, runFenced } from './lease-fence.js';
 import type { ReleaseLease, ReleaseLock, ReleaseLockKey } from './release-lock.js';
 
 // One process-wide lock shared by release() and rollback(): a rollback interleaving with a
@@ -19,29 +20,34 @@ export function validateLockOption(lock: unknown, provider: string): void {
   }
 }
 
+/** What a task run under the lease gets: a check before each step and the fence itself. */
+export interface HeldLease {
+  /** Throws `LeaseLostError` when the lease no longer holds, so no step starts without it. */
+  readonly guard: (step: string) => void;
+  /** The fence every vendor request of the task is checked against. */
+  readonly fence: LeaseFence;
+}
+
 /**
  * Runs `task` while holding the (provider, agent) lease of `lock` (default: the in-process lock),
- * and gives it back whatever happens. `task` gets a guard to call before each step: it throws
- * `LeaseLostError` once the lease was lost, so no step starts without the lease.
+ * and gives it back whatever happens. Every vendor request `task` makes runs inside the lease's
+ * fence: a write is refused once the holder's own deadline passed, and waits and requests in
+ * flight are cut then (see {@link LeaseFence}).
  */
 export async function holdReleaseLease<T>(
   lock: ReleaseLock | undefined,
   key: ReleaseLockKey,
   signal: AbortSignal | undefined,
-  task: (guard: (step: string) => void) => Promise<T>,
+  what: string,
+  task: (held: HeldLease) => Promise<T>,
 ): Promise<T> {
   const lease: ReleaseLease = await (lock ?? processLock).acquire(key, { signal });
-  const guard = (step: string) => {
-    if (lease.lost.aborted) {
-      throw new LeaseLostError(
-        `${key.provider}: the lease on agent ${key.agentId} was lost before the ${step} step, so another release may be running; this one stopped. Check the live version and try again.`,
-        { provider: key.provider, operation: step },
-      );
-    }
-  };
+  const fence = new LeaseFence(lease, what);
+  const guard = (step: string) => fence.assertHeld(step, key.provider);
   try {
-    return await task(guard);
+    return await runFenced(fence, () => task({ guard, fence }));
   } finally {
+    fence.dispose();
     await lease.release().catch(() => undefined);
   }
 }

@@ -24,10 +24,19 @@ export interface AcquireLeaseOptions {
 export interface ReleaseLease {
   readonly key: ReleaseLockKey;
   /**
-   * Fires when the lease was lost while held (it expired because renewal failed, or the store
-   * became unreachable). Work done under the lease should stop at its next step.
+   * Fires when the lease was lost while held: its holder's own deadline passed without a
+   * renewal (the process was paused, renewal failed, or the store became unreachable). Work done
+   * under the lease stops: `release()` and `rollback()` send no vendor write after it.
    */
   readonly lost: AbortSignal;
+  /**
+   * Milliseconds left before this holder's own deadline, read from a monotonic clock at the moment
+   * of the call: the time the lease was last acquired or renewed (when that request was sent), plus
+   * the ttl, minus a safety margin. `0` or less means the lease no longer vouches for the holder,
+   * even if `lost` has not fired yet (a paused process runs its pending I/O before its timers).
+   * Omitted by leases that cannot expire while their process lives (the in-process lock).
+   */
+  remainingMs?(): number;
   /** Gives the lease back. Idempotent; never throws for a lease that already expired. */
   release(): Promise<void>;
 }

@@ -8,12 +8,14 @@ import {
 import { type Clock, systemClock } from './clock.js';
 import { snapshotOfChanges, touchedSnapshot } from './config-snapshot.js';
 import { AbortedError, ConflictError, isAgentReleaseError } from './errors.js';
+import type { LeaseFence } from './lease-fence.js';
 import type { ReleaseLedger } from './ledger.js';
 import { LedgerRecorder } from './ledger-recorder.js';
 import type { AgentReleaser, DraftRef, GateProgress, VersionInfo } from './port.js';
 import { holdReleaseLease, validateLockOption } from './release-lease.js';
 import type { ReleaseLock } from './release-lock.js';
 import { type StepEvent, type StepRecord, StepRunner, safeEmitter } from './step-runner.js';
+import { settleUnvouched, vouchedOrSettled } from './unvouched.js';
 
 /** The steps of a release, in order. */
 export type ReleaseStepName =
@@ -157,105 +159,37 @@ export async function release(
       options.lock,
       { provider, agentId },
       signal,
-      async (guard) => {
+      'release',
+      async ({ guard, fence }) => {
         runner.guard = guard;
+        // The caller's signal and the lease's fence: either one cuts every wait and request.
+        const work = signal ? AbortSignal.any([signal, fence.signal]) : fence.signal;
+        const seen: SeenSoFar = { step: 'edit-draft', ownVersion: undefined };
+        // The lease ran out while the release ran: what it saw may no longer be true.
+        const settle = async () => {
+          const version = await settleUnvouched({ releaser, agentId, fence, changes, signal, ...seen });
+          return { status: 'released', provider, agentId, version, reconciled: true } as const;
+        };
         return recorder.within(
-          async () => {
-            if (recorder.enabled) await recorder.begin(await beforeFacts(releaser, agentId, changes, signal));
-            const draft = await runner.run(
-              'edit-draft',
-              () => releaser.editDraft(agentId, changes, { draftId: options.draftId, signal }),
-              (d) => `draft ${d.draftId}${d.baseVersionId ? ` from version ${d.baseVersionId}` : ''}`,
-            );
-            const onGateProgress = (progress: GateProgress) =>
-              emit({ type: 'gate-progress', provider, agentId, progress });
-            let publishStarted = false;
-            const outcome = await runner
-              .run(
-                'publish',
-                () => {
-                  publishStarted = true;
-                  return releaser.publish(draft, {
-                    label: options.label,
-                    description: options.description,
-                    signal,
-                    maxWaitMs: options.maxWaitMs,
-                    onGateProgress,
-                  });
-                },
-                (o) =>
-                  o.status === 'unchanged'
-                    ? `unchanged (${o.reason ?? 'no-changes'})`
-                    : `published ${describeVersion(o.version)}${o.version.isActive ? ' (live)' : ' (not yet live)'}`,
-              )
-              .catch(async (error: unknown) => {
-                // Stopped before publish even started (abort, lost lease): take our edits back out of
-                // the draft, so a shared draft does not keep edits of a release that says it failed.
-                if (!publishStarted) await discardDraft(releaser, draft, runner);
-                throw error;
-              });
-            if (outcome.status === 'unchanged') {
-              runner.skip('activate', 'nothing new to activate');
-              runner.skip('confirm', 'nothing new to confirm');
-              return {
-                status: 'unchanged',
-                provider,
-                agentId,
-                unchangedReason: outcome.reason ?? 'no-changes',
-              } as const;
-            }
-
-            let version = outcome.version;
-            if (version.isActive) {
-              runner.skip('activate', 'live on publish');
-            } else if (options.activate === false) {
-              runner.skip('activate', 'activate: false');
-            } else {
-              version = await runner.run(
-                'activate',
-                () =>
-                  releaser.activate(agentId, version.id, {
-                    signal,
-                    maxWaitMs: options.maxWaitMs,
-                    onGateProgress,
-                  }),
-                (v) => `activated ${describeVersion(v)}`,
-              );
-            }
-
-            if (!releaser.capabilities.confirmsActiveVersion) {
-              runner.skip('confirm', `${provider} cannot report the live version id`);
-            } else if (!version.isActive) {
-              runner.skip('confirm', 'not activated');
-            } else {
-              const published = version;
-              version = await runner.run(
-                'confirm',
-                async () => {
-                  const live = await releaser.getActiveVersion(agentId, { signal });
-                  if (!live || live.id !== published.id) {
-                    throw new ConflictError(
-                      `${provider}: version ${published.id} was activated but ${live ? `version ${live.id}` : 'no version'} is live now; another writer changed the agent meanwhile`,
-                      { provider, operation: 'confirm' },
-                    );
-                  }
-                  return { ...published, ...live };
-                },
-                (v) => `live version is ${describeVersion(v)}`,
-              );
-            }
-            return {
-              status: 'released',
-              provider,
-              agentId,
-              version,
-              ...(outcome.reconciled ? { reconciled: true } : {}),
-            } as const;
-          },
+          () =>
+            vouchedOrSettled(
+              fence,
+              signal,
+              () =>
+                releaseSteps(releaser, agentId, changes, options, {
+                  runner,
+                  emit,
+                  recorder,
+                  signal: work,
+                  fence,
+                  seen,
+                }),
+              settle,
+            ),
           (r) => ({
             outcome: r.status,
             versionAfter:
-              r.status === 'released' && r.version.isActive ? r.version.id : recorder.entry?.versionBefore,
+              r.status === 'released' && r.version?.isActive ? r.version.id : recorder.entry?.versionBefore,
           }),
           steps,
           surface,
@@ -276,12 +210,131 @@ export async function release(
   }
 }
 
+/** What a release learned so far, for an answer after its lease ran out. */
+interface SeenSoFar {
+  step: ReleaseStepName;
+  /** The version the release saw its own publish create (not one it reconciled). */
+  ownVersion: VersionInfo | undefined;
+}
+
+interface StepContext {
+  runner: StepRunner<ReleaseStepName>;
+  emit: (event: ReleaseEvent) => void;
+  recorder: LedgerRecorder;
+  /** The caller's signal joined with the lease's fence. */
+  signal: AbortSignal;
+  fence: LeaseFence;
+  seen: SeenSoFar;
+}
+
+/** edit-draft → publish → activate → confirm, under a held lease. */
+async function releaseSteps(
+  releaser: AgentReleaser,
+  agentId: string,
+  changes: AgentChanges,
+  options: ReleaseOptions,
+  ctx: StepContext,
+): Promise<Omit<ReleaseResult, 'steps' | 'durationMs'>> {
+  const { runner, emit, recorder, signal, seen } = ctx;
+  const provider = releaser.provider;
+  if (recorder.enabled) await recorder.begin(await beforeFacts(releaser, agentId, changes, signal));
+  const draft = await runner.run(
+    'edit-draft',
+    () => releaser.editDraft(agentId, changes, { draftId: options.draftId, signal }),
+    (d) => `draft ${d.draftId}${d.baseVersionId ? ` from version ${d.baseVersionId}` : ''}`,
+  );
+  const onGateProgress = (progress: GateProgress) =>
+    emit({ type: 'gate-progress', provider, agentId, progress });
+  let publishStarted = false;
+  const outcome = await runner
+    .run(
+      'publish',
+      () => {
+        publishStarted = true;
+        seen.step = 'publish';
+        return releaser.publish(draft, {
+          label: options.label,
+          description: options.description,
+          signal,
+          maxWaitMs: options.maxWaitMs,
+          onGateProgress,
+        });
+      },
+      (o) =>
+        o.status === 'unchanged'
+          ? `unchanged (${o.reason ?? 'no-changes'})`
+          : `published ${describeVersion(o.version)}${o.version.isActive ? ' (live)' : ' (not yet live)'}`,
+    )
+    .catch(async (error: unknown) => {
+      // Stopped before publish even started (abort, lost lease): take our edits back out of
+      // the draft, so a shared draft does not keep edits of a release that says it failed.
+      if (!publishStarted) await discardDraft(releaser, draft, runner, ctx.fence);
+      throw error;
+    });
+  if (outcome.status === 'unchanged') {
+    runner.skip('activate', 'nothing new to activate');
+    runner.skip('confirm', 'nothing new to confirm');
+    return { status: 'unchanged', provider, agentId, unchangedReason: outcome.reason ?? 'no-changes' };
+  }
+  if (!outcome.reconciled) seen.ownVersion = outcome.version;
+
+  let version = outcome.version;
+  if (version.isActive) {
+    runner.skip('activate', 'live on publish');
+  } else if (options.activate === false) {
+    runner.skip('activate', 'activate: false');
+  } else {
+    seen.step = 'activate';
+    version = await runner.run(
+      'activate',
+      () => releaser.activate(agentId, version.id, { signal, maxWaitMs: options.maxWaitMs, onGateProgress }),
+      (v) => `activated ${describeVersion(v)}`,
+    );
+  }
+
+  if (!releaser.capabilities.confirmsActiveVersion) {
+    runner.skip('confirm', `${provider} cannot report the live version id`);
+  } else if (!version.isActive) {
+    runner.skip('confirm', 'not activated');
+  } else {
+    const published = version;
+    seen.step = 'confirm';
+    version = await runner.run(
+      'confirm',
+      async () => {
+        const live = await releaser.getActiveVersion(agentId, { signal });
+        if (!live || live.id !== published.id) {
+          throw new ConflictError(
+            `${provider}: version ${published.id} was activated but ${live ? `version ${live.id}` : 'no version'} is live now; another writer changed the agent meanwhile`,
+            { provider, operation: 'confirm' },
+          );
+        }
+        return { ...published, ...live };
+      },
+      (v) => `live version is ${describeVersion(v)}`,
+    );
+  }
+  return {
+    status: 'released',
+    provider,
+    agentId,
+    version,
+    ...(outcome.reconciled ? { reconciled: true } : {}),
+  };
+}
+
 async function discardDraft(
   releaser: AgentReleaser,
   draft: DraftRef,
   runner: StepRunner<ReleaseStepName>,
+  fence: LeaseFence,
 ): Promise<void> {
   if (!releaser.discardDraft) return;
+  // Without the lease a clean-up is a write like any other: it could undo the next holder's work.
+  if (!fence.holds()) {
+    runner.skip('discard-draft', 'lease lost: nothing more is written');
+    return;
+  }
   // Runs after an abort or a lost lease on purpose: it undoes, it does not go on.
   const guard = runner.guard;
   runner.guard = undefined;

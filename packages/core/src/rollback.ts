@@ -15,6 +15,7 @@ import { holdReleaseLease, validateLockOption } from './release-lease.js';
 import type { ReleaseLock } from './release-lock.js';
 import { planRollback, type RollbackPlan, type RollbackTarget } from './rollback-target.js';
 import { type StepEvent, type StepRecord, StepRunner, safeEmitter } from './step-runner.js';
+import { settleUnvouched, vouchedOrSettled } from './unvouched.js';
 
 export type { RollbackTarget } from './rollback-target.js';
 
@@ -54,6 +55,8 @@ export interface RollbackOptions {
   observer?: RollbackObserver | undefined;
   clock?: Clock | undefined;
 }
+
+type RollbackBase = Pick<RollbackResult, 'provider' | 'agentId' | 'fromVersionId' | 'targetVersionId'>;
 
 /** What a rollback did. */
 export interface RollbackResult {
@@ -124,50 +127,98 @@ export async function rollback(
       options.lock,
       { provider, agentId },
       signal,
-      async (guard) => {
+      'rollback',
+      async ({ guard, fence }) => {
         runner.guard = guard;
+        // The caller's signal and the lease's fence: either one cuts every wait and request.
+        const work = signal ? AbortSignal.any([signal, fence.signal]) : fence.signal;
+        const seen: {
+          step: RollbackStepName;
+          ownVersion?: VersionInfo;
+          base?: RollbackBase;
+          plan?: RollbackPlan;
+        } = { step: 'resolve-target' };
+        // The lease ran out while the rollback ran: what it saw may no longer be true.
+        const settle = async () => {
+          const { plan, base, step, ownVersion } = seen;
+          const changes = plan?.kind === 'republish' ? plan.changes : undefined;
+          const version = await settleUnvouched({
+            releaser,
+            agentId,
+            fence,
+            step,
+            ownVersion,
+            changes,
+            signal,
+          });
+          return {
+            provider,
+            agentId,
+            fromVersionId: undefined,
+            targetVersionId: undefined,
+            ...base,
+            status: 'rolled-back',
+            version,
+          } as const;
+        };
         return recorder.within(
-          async () => {
-            const live = releaser.capabilities.confirmsActiveVersion
-              ? await releaser.getActiveVersion(agentId, { signal })
-              : null;
-            const plan = await runner.run(
-              'resolve-target',
-              () => planRollback(releaser, agentId, target, live, options.ledger, signal),
-              describePlan,
-            );
-            const base = { provider, agentId, fromVersionId: live?.id, targetVersionId: plan.versionId };
-            if (plan.kind === 'already-live') {
-              runner.skip('make-live', `version ${plan.versionId} is live already`);
-              runner.skip('confirm', 'nothing changed');
-              await recorder.begin({ versionBefore: live?.id });
-              return { ...base, status: 'unchanged', version: live ?? undefined } as const;
-            }
-            await recorder.begin({
-              versionBefore: live?.id,
-              ...(await snapshots(releaser, agentId, plan, recorder.enabled, signal)),
-            });
-            const onGateProgress = (progress: GateProgress) =>
-              emit({ type: 'gate-progress', provider, agentId, progress });
-            const made = await runner.run(
-              'make-live',
-              () =>
-                makeLive(releaser, agentId, plan, { signal, maxWaitMs: options.maxWaitMs, onGateProgress }),
-              (v) => (v ? `live: ${v.id}` : 'unchanged: the values are live already'),
-            );
-            if (!made) {
-              runner.skip('confirm', 'nothing changed');
-              return { ...base, status: 'unchanged', version: live ?? undefined } as const;
-            }
-            const version = await confirm(releaser, agentId, made, runner, signal);
-            // Going back to an older version, only the end can say what is live now: read it for the
-            // ledger (a re-publish recorded its values at the start). A failed read costs the history
-            // that snapshot, not the rollback.
-            if (plan.kind === 'activate' && recorder.enabled && releaser.readConfig) {
-              snapshotAfter = await releaser.readConfig(agentId, { signal }).catch(() => undefined);
-            }
-            return { ...base, status: 'rolled-back', version } as const;
-          },
+          () =>
+            vouchedOrSettled(
+              fence,
+              signal,
+              async () => {
+                const live = releaser.capabilities.confirmsActiveVersion
+                  ? await releaser.getActiveVersion(agentId, { signal: work })
+                  : null;
+                const plan = await runner.run(
+                  'resolve-target',
+                  () => planRollback(releaser, agentId, target, live, options.ledger, work),
+                  describePlan,
+                );
+                const base = { provider, agentId, fromVersionId: live?.id, targetVersionId: plan.versionId };
+                seen.plan = plan;
+                seen.base = base;
+                seen.step = 'make-live';
+                if (plan.kind === 'already-live') {
+                  runner.skip('make-live', `version ${plan.versionId} is live already`);
+                  runner.skip('confirm', 'nothing changed');
+                  await recorder.begin({ versionBefore: live?.id });
+                  return { ...base, status: 'unchanged', version: live ?? undefined } as const;
+                }
+                await recorder.begin({
+                  versionBefore: live?.id,
+                  ...(await snapshots(releaser, agentId, plan, recorder.enabled, work)),
+                });
+                const onGateProgress = (progress: GateProgress) =>
+                  emit({ type: 'gate-progress', provider, agentId, progress });
+                const made = await runner.run(
+                  'make-live',
+                  () =>
+                    makeLive(releaser, agentId, plan, {
+                      signal: work,
+                      maxWaitMs: options.maxWaitMs,
+                      onGateProgress,
+                    }),
+                  (v) => (v ? `live: ${v.id}` : 'unchanged: the values are live already'),
+                );
+                if (!made) {
+                  seen.ownVersion = undefined;
+                  runner.skip('confirm', 'nothing changed');
+                  return { ...base, status: 'unchanged', version: live ?? undefined } as const;
+                }
+                seen.ownVersion = made;
+                seen.step = 'confirm';
+                const version = await confirm(releaser, agentId, made, runner, work);
+                // Going back to an older version, only the end can say what is live now: read it for the
+                // ledger (a re-publish recorded its values at the start). A failed read costs the history
+                // that snapshot, not the rollback.
+                if (plan.kind === 'activate' && recorder.enabled && releaser.readConfig) {
+                  snapshotAfter = await releaser.readConfig(agentId, { signal: work }).catch(() => undefined);
+                }
+                return { ...base, status: 'rolled-back', version } as const;
+              },
+              settle,
+            ),
           (r) => ({ outcome: r.status, versionAfter: r.version?.id, snapshotAfter }),
           runner.steps,
           surface,

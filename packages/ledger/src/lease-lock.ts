@@ -40,8 +40,8 @@ export function createLeaseLock(store: LeaseStore, options: LeaseOptions = {}): 
             JSON.stringify([key.provider, key.agentId]),
             async () => {
               const token = randomUUID();
-              await pollUntilHeld(store, key, holder, token, ttlMs, pollMs, signal);
-              const held = holdLease(store, key, token, ttlMs);
+              const sentAt = await pollUntilHeld(store, key, holder, token, ttlMs, pollMs, signal);
+              const held = holdLease(store, key, token, ttlMs, sentAt);
               resolve(held.lease);
               // The next caller of this process waits until this lease is given back or lost.
               await held.ended;
@@ -78,18 +78,21 @@ async function pollUntilHeld(
   ttlMs: number,
   pollMs: number,
   signal: AbortSignal | undefined,
-): Promise<void> {
+): Promise<number> {
   const waitMs = waiterTtlMs(pollMs);
   try {
     for (;;) {
       throwIfAborted(signal, 'Waiting for the release lease');
+      // The store starts the ttl when it runs the statement, which is after this moment: the
+      // holder's own deadline, counted from here, never ends after the one other processes see.
+      const sentAt = performance.now();
       if (await store.tryAcquire(key, holder, token, ttlMs, waitMs)) {
         if (signal?.aborted) {
           // Gave up in the same instant it was granted: hand it straight back.
           await store.release(key, token).catch(() => undefined);
           throw new AbortedError('Waiting for the release lease was aborted');
         }
-        return;
+        return sentAt;
       }
       await systemClock.sleep(pollMs * (0.5 + Math.random()), signal);
     }
@@ -105,6 +108,7 @@ function holdLease(
   key: ReleaseLockKey,
   token: string,
   ttlMs: number,
+  acquiredAt: number,
 ): { lease: ReleaseLease; ended: Promise<void> } {
   const lost = new AbortController();
   let state: 'held' | 'lost' | 'released' = 'held';
@@ -112,25 +116,50 @@ function holdLease(
   const ended = new Promise<void>((resolve) => {
     end = resolve;
   });
-  let renewing = false;
-  const markLost = () => {
+  // The holder's own deadline on the monotonic clock: when the last acquire or successful renewal
+  // was sent, plus the ttl, minus a margin for clock-rate drift and the time to act on a check.
+  const margin = safetyMarginMs(ttlMs);
+  let deadline = acquiredAt + ttlMs - margin;
+  let expiry: ReturnType<typeof setTimeout> | undefined;
+  const markLost = (why: string) => {
     if (state !== 'held') return;
     state = 'lost';
     clearInterval(timer);
-    lost.abort(
-      new AbortedError('The release lease was lost: renewing it failed, so another process may take it'),
-    );
+    clearTimeout(expiry);
+    lost.abort(new AbortedError(`The release lease was lost: ${why}, so another process may take it`));
     end();
   };
+  const remainingMs = () => {
+    if (state === 'lost') return 0;
+    const left = deadline - performance.now();
+    if (left <= 0) markLost('its deadline passed before a renewal');
+    return left;
+  };
+  // Fires at the deadline even when no one asks, so waits and requests in flight are cut then.
+  const armExpiry = () => {
+    clearTimeout(expiry);
+    expiry = setTimeout(remainingMs, Math.max(0, deadline - performance.now()) + 1);
+    expiry.unref();
+  };
+  armExpiry();
+  let renewing = false;
   const timer = setInterval(
     () => {
-      if (renewing || state !== 'held') return;
+      if (renewing || state !== 'held' || remainingMs() <= 0) return;
       renewing = true;
+      const sentAt = performance.now();
       store
         .renew(key, token, ttlMs)
-        .then((ok) => {
-          if (!ok) markLost();
-        }, markLost)
+        .then(
+          (ok) => {
+            if (!ok) markLost('another holder took it or it was deleted');
+            else if (state === 'held') {
+              deadline = Math.max(deadline, sentAt + ttlMs - margin);
+              armExpiry();
+            }
+          },
+          () => markLost('renewing it failed'),
+        )
         .finally(() => {
           renewing = false;
         });
@@ -144,10 +173,12 @@ function holdLease(
   const lease: ReleaseLease = {
     key: { provider: key.provider, agentId: key.agentId },
     lost: lost.signal,
+    remainingMs,
     release() {
       releasing ??= (async () => {
         if (state === 'held') state = 'released';
         clearInterval(timer);
+        clearTimeout(expiry);
         // An unreachable store cannot be told; the row then expires after ttlMs.
         await store.release(key, token).catch(() => undefined);
         end();
@@ -156,4 +187,13 @@ function holdLease(
     },
   };
   return { lease, ended };
+}
+
+/**
+ * How much earlier than the store's expiry a holder stops trusting its lease: a tenth of the ttl,
+ * at least 10 ms, so that clock-rate drift between this process and the store, and the moment
+ * between a check and the write it allows, never let a write land after another holder took over.
+ */
+export function safetyMarginMs(ttlMs: number): number {
+  return Math.max(10, Math.floor(ttlMs / 10));
 }

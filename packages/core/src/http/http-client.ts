@@ -9,6 +9,7 @@ import {
   RateLimitedError,
   UnexpectedResponseError,
 } from '../errors.js';
+import { currentFence, type LeaseFence } from '../lease-fence.js';
 import { type Logger, noopLogger } from '../logger.js';
 import { registerSecret } from '../redact.js';
 import { assertApiKey, isLoopbackHost, normalizeBaseUrl } from './base-url.js';
@@ -158,8 +159,13 @@ export class HttpClient {
     if (req.totalTimeoutMs !== undefined) assertDelayMs(totalMs, 'totalTimeoutMs', this.provider, 1);
     const deadlineAt = this.#clock.now() + totalMs;
     const deadline = deadlineAfter(this.#clock, totalMs);
+    // Inside release() or rollback(), the lease's fence cuts this request and its retry waits.
+    const fence = currentFence();
+    const fenced = fence
+      ? { ...req, signal: req.signal ? AbortSignal.any([req.signal, fence.signal]) : fence.signal }
+      : req;
     try {
-      return await this.#attempts(req, idempotent, policy, {
+      return await this.#attempts(fenced, idempotent, policy, fence, {
         at: deadlineAt,
         ms: totalMs,
         signal: deadline.signal,
@@ -173,9 +179,13 @@ export class HttpClient {
     req: HttpRequest<S>,
     idempotent: boolean,
     policy: Readonly<RetryPolicy>,
+    fence: LeaseFence | undefined,
     total: TotalDeadline,
   ): Promise<HttpResponse<z.output<S>>> {
     for (let attempt = 1; ; attempt++) {
+      // Checked synchronously right before each send, on the holder's monotonic deadline: a
+      // process that was paused past its lease sends nothing, not even a read it would act on.
+      fence?.assertHeld(req.operation, this.provider);
       throwIfAborted(req.signal, `${this.provider} ${req.operation}`);
       const started = this.#clock.now();
       const outcome = await this.#send(req, total);
@@ -236,6 +246,7 @@ export class HttpClient {
         canResend = error.retryable && (idempotent || !outcome.sent);
       }
 
+      if (fence && !fence.holds()) throw fence.error(req.operation, this.provider);
       if (!canResend || attempt > policy.maxRetries || total.signal.aborted) throw error;
       const delay =
         (outcome.kind === 'response'
@@ -269,7 +280,9 @@ export class HttpClient {
         code: error.code,
         status: error.status,
       });
-      await this.#clock.sleep(delay, req.signal);
+      await this.#clock.sleep(delay, req.signal).catch((cut: unknown) => {
+        throw fence && !fence.holds() ? fence.error(req.operation, this.provider) : cut;
+      });
     }
   }
 
