@@ -155,13 +155,14 @@ for (const store of stores) {
           a.child.kill('SIGCONT');
           const answer = await a.answer;
 
-          expect(answer.error?.name).toBe('LeaseLostError');
-          expect(answer.error?.message).toContain(`version ${released.version?.id} is live`);
           // B's release is what is live, and A sent no write after it woke up.
+          expect(atoms.requests.filter((r) => r.method !== 'GET').length).toBe(writesBeforeWake);
           expect(atoms.state.activeVersionId(agentId)).toBe(released.version?.id);
           expect(atoms.state.activeVersion(agentId)?.config.firstMessage).not.toBe('Hello from A');
           expect(atoms.state.versions(agentId)).toHaveLength(before + 2);
-          expect(atoms.requests.filter((r) => r.method !== 'GET').length).toBe(writesBeforeWake);
+          // A says it failed, and what is live: the truth.
+          expect(answer.error?.name).toBe('LeaseLostError');
+          expect(answer.error?.message).toContain(`version ${released.version?.id} is live`);
           const rows = await ledger.history({ agentId });
           expect(rows.find((e) => e.actor === 'paused-holder')?.outcome).toBe('failed');
         } finally {
