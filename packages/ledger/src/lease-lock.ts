@@ -136,9 +136,16 @@ function holdLease(
     return left;
   };
   // Fires at the deadline even when no one asks, so waits and requests in flight are cut then.
-  const armExpiry = () => {
+  const armExpiry = (): void => {
     clearTimeout(expiry);
-    expiry = setTimeout(remainingMs, Math.max(0, deadline - performance.now()) + 1);
+    // Timers run on a coarser clock than performance.now() and may fire a little early: look
+    // again until the deadline has really passed.
+    expiry = setTimeout(
+      () => {
+        if (state === 'held' && remainingMs() > 0) armExpiry();
+      },
+      Math.max(0, deadline - performance.now()) + 1,
+    );
     expiry.unref();
   };
   armExpiry();
