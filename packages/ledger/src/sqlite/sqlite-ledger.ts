@@ -5,7 +5,7 @@ import {
   type LedgerEntryStart,
   type LedgerHistoryQuery,
 } from '@agent-release/core';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import {
   parseEntryId,
   parseFinish,
@@ -17,6 +17,7 @@ import { ENTRY_COLUMNS, type EntryRow, fromRow, toRow } from '../entry-row.js';
 import { newEntryId } from '../ids.js';
 import { createLeaseLock, resolveLeaseOptions } from '../lease-lock.js';
 import type { LeaseOptions } from '../lease-store.js';
+import { loadDriver } from '../load-driver.js';
 import { notFinishable } from '../not-finishable.js';
 import type { LedgerStore } from '../store.js';
 import { describe, guardLeaseStore, guardMethods } from '../store-errors.js';
@@ -56,9 +57,10 @@ export interface SqliteLedgerOptions {
 export async function createSqliteLedger(options: SqliteLedgerOptions): Promise<LedgerStore> {
   const path = checkSqlitePath(options.path);
   resolveLeaseOptions(options.lease);
+  const { default: SqliteDatabase } = await loadDriver('better-sqlite3', () => import('better-sqlite3'));
   let db: Database.Database | undefined;
   try {
-    db = new Database(path);
+    db = new SqliteDatabase(path);
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
     if (path !== MEMORY_PATH) db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
