@@ -9,6 +9,13 @@ const text = z.string().min(1).max(1000);
 const optionalText = text.optional();
 const isoTime = z.iso.datetime({ offset: true });
 
+/**
+ * Most bytes of JSON (UTF-8) one configuration snapshot (`snapshotBefore`, `snapshotAfter`) may
+ * take: 1 MiB, room for a prompt of hundreds of pages, while a runaway value is refused before
+ * it bloats every history read.
+ */
+export const MAX_SNAPSHOT_BYTES = 1024 * 1024;
+
 const snapshotSchema = z
   .object({
     instructions: z.string().optional(),
@@ -16,7 +23,15 @@ const snapshotSchema = z
     model: z.string().optional(),
     providerOptions: z.record(z.string(), z.record(z.string(), z.unknown()).optional()).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((snapshot, ctx) => {
+    const bytes = Buffer.byteLength(JSON.stringify(snapshot), 'utf8');
+    if (bytes <= MAX_SNAPSHOT_BYTES) return;
+    ctx.addIssue({
+      code: 'custom',
+      message: `is ${bytes.toLocaleString('en-US')} bytes of JSON, over the limit of ${MAX_SNAPSHOT_BYTES.toLocaleString('en-US')} bytes (1 MiB) per snapshot; record a smaller configuration.`,
+    });
+  });
 
 const startSchema = z.object({
   kind: z.enum(['release', 'rollback']),
@@ -42,7 +57,9 @@ const stepSchema = z.object({
 });
 
 const finishSchema = z.object({
-  outcome: z.enum(['released', 'unchanged', 'rolled-back', 'failed']),
+  // Core's finished outcomes, 'abandoned' included. Neither store constrains the column (no
+  // CHECK in the migrations), so this list is the only place an outcome is allowed.
+  outcome: z.enum(['released', 'unchanged', 'rolled-back', 'failed', 'abandoned']),
   versionAfter: optionalText,
   errorCode: optionalText,
   steps: z.array(stepSchema).max(1000),

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   AbortedError,
@@ -12,6 +11,8 @@ import {
 } from '@agent-release/core';
 import type { LeaseOptions, LedgerStore } from '@agent-release/ledger';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { agent, finishOf, ids, startOf } from './conformance-fixtures.js';
+import { describeEntryInputConformance } from './ledger-input-conformance.js';
 
 /** One database (file, schema) under test; `open` may be called many times on it. */
 export interface LedgerHarness {
@@ -219,6 +220,8 @@ export function describeLedgerConformance(name: string, makeHarness: () => Promi
       }
     });
 
+    describeEntryInputConformance(() => open());
+
     describe('release lease', () => {
       it('lets one holder in at a time across store instances', async () => {
         const stores = [await open({ lease: FAST_LEASE }), await open({ lease: FAST_LEASE })];
@@ -345,23 +348,4 @@ export function describeLedgerConformance(name: string, makeHarness: () => Promi
       });
     });
   });
-}
-
-function agent(): string {
-  return `agent-${randomUUID()}`;
-}
-
-function ids(entries: { id: string }[]): string[] {
-  return entries.map((e) => e.id);
-}
-
-function startOf(agentId: string, extra: Partial<LedgerEntryStart> = {}): LedgerEntryStart {
-  return { kind: 'release', provider: 'atoms', agentId, startedAt: '2026-01-01T00:00:00.000Z', ...extra };
-}
-
-function finishOf(
-  outcome: LedgerEntryFinish['outcome'],
-  extra: Partial<LedgerEntryFinish> = {},
-): LedgerEntryFinish {
-  return { outcome, steps: [], finishedAt: '2026-01-01T00:00:01.000Z', ...extra };
 }

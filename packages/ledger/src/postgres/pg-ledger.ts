@@ -8,7 +8,7 @@ import {
   ValidationError,
 } from '@agent-release/core';
 import { registerSecret } from '@agent-release/core/provider';
-import pg from 'pg';
+import type pg from 'pg';
 import {
   parseEntryId,
   parseFinish,
@@ -20,6 +20,7 @@ import { ENTRY_COLUMNS, type EntryRow, fromRow, toRow } from '../entry-row.js';
 import { newEntryId } from '../ids.js';
 import { createLeaseLock, resolveLeaseOptions } from '../lease-lock.js';
 import type { LeaseOptions } from '../lease-store.js';
+import { loadDriver } from '../load-driver.js';
 import { notFinishable } from '../not-finishable.js';
 import type { LedgerStore } from '../store.js';
 import { describe, guardLeaseStore, guardMethods } from '../store-errors.js';
@@ -64,7 +65,8 @@ export async function createPostgresLedger(options: PostgresLedgerOptions): Prom
   }
   resolveLeaseOptions(options.lease);
   const where = describeTarget(options.connectionString);
-  const pool = new pg.Pool({
+  const { default: driver } = await loadDriver('pg', () => import('pg'));
+  const pool = new driver.Pool({
     connectionString: options.connectionString,
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,

@@ -5,7 +5,7 @@ import {
   type LedgerEntryStart,
   type LedgerHistoryQuery,
 } from '@agent-release/core';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import {
   parseEntryId,
   parseFinish,
@@ -17,15 +17,22 @@ import { ENTRY_COLUMNS, type EntryRow, fromRow, toRow } from '../entry-row.js';
 import { newEntryId } from '../ids.js';
 import { createLeaseLock, resolveLeaseOptions } from '../lease-lock.js';
 import type { LeaseOptions } from '../lease-store.js';
+import { loadDriver } from '../load-driver.js';
 import { notFinishable } from '../not-finishable.js';
 import type { LedgerStore } from '../store.js';
 import { describe, guardLeaseStore, guardMethods } from '../store-errors.js';
 import { sqliteLeaseStore } from './sqlite-lease-store.js';
 import { migrateSqlite } from './sqlite-migrations.js';
+import { checkSqlitePath, MEMORY_PATH } from './sqlite-path.js';
 
 /** Options of {@link createSqliteLedger}. */
 export interface SqliteLedgerOptions {
-  /** Database file, created if missing; `':memory:'` for a store that lives as long as the object. */
+  /**
+   * Database file, created if missing. Every process that opens the same file shares its
+   * ledger and lease. `':memory:'` is a private database that lives as long as the object, for
+   * tests of one process: two `':memory:'` stores are two separate databases, and their leases
+   * exclude nobody. An empty path and `file:` URIs are a `ConfigurationError`.
+   */
   path: string;
   /** How long a writer waits for another process's write lock before failing, in ms. Default 5,000. */
   busyTimeoutMs?: number | undefined;
@@ -48,18 +55,20 @@ export interface SqliteLedgerOptions {
  * await ledger.close();
  */
 export async function createSqliteLedger(options: SqliteLedgerOptions): Promise<LedgerStore> {
+  const path = checkSqlitePath(options.path);
   resolveLeaseOptions(options.lease);
+  const { default: SqliteDatabase } = await loadDriver('better-sqlite3', () => import('better-sqlite3'));
   let db: Database.Database | undefined;
   try {
-    db = new Database(options.path);
+    db = new SqliteDatabase(path);
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
-    if (options.path !== ':memory:') db.pragma('journal_mode = WAL');
+    if (path !== MEMORY_PATH) db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     migrateSqlite(db);
   } catch (error) {
     db?.close();
     throw new ConfigurationError(
-      `Could not open the SQLite ledger ${options.path}: ${describe(error)}. Check that its directory exists and is writable.`,
+      `Could not open the SQLite ledger ${path}: ${describe(error)}. Check that its directory exists and is writable.`,
       { cause: error },
     );
   }
