@@ -41,7 +41,9 @@ export interface FailureBudget {
 export interface RolloutPlan {
   /**
    * Stable id of the rollout. The ledger groups its attempts under it, so running the same plan
-   * again resumes it: targets already done are skipped, crashed attempts re-checked.
+   * again resumes it: targets whose change is still live are skipped, the others (rolled back
+   * since, crashed) released or re-checked. The id is bound to the plan's change and label: a
+   * plan reusing it for another change is refused with a `ValidationError` before any request.
    */
   id: string;
   targets: RolloutTarget[];
