@@ -19,7 +19,10 @@ export type RolloutListener = (event: RolloutEvent) => void;
 /** How a rollout ended. */
 export interface RolloutSummary {
   rolloutId: string;
-  /** `completed`: every wave ran. `halted`: the failure budget stopped it. `cancelled`: a caller did. */
+  /**
+   * `completed`: every wave ran within the failure budget and at least one target did not fail.
+   * `halted`: the failure budget stopped it, or every target failed. `cancelled`: a caller did.
+   */
   status: 'completed' | 'halted' | 'cancelled';
   /** Why the failure budget halted it. */
   haltReason?: string | undefined;
@@ -49,14 +52,19 @@ export interface RolloutRun {
   cancel(): Promise<void>;
   /** The current counts. */
   progress(): RolloutProgress;
-  /** Resolves when the run ended (it never rejects for a target's failure). */
+  /**
+   * Resolves when the run ended (it never rejects for a target's failure). Rejects with a
+   * `ValidationError`, before any vendor request, when the plan check refused the plan: a target's
+   * adapter rejects it, or its id already ran another change.
+   */
   readonly done: Promise<RolloutSummary>;
 }
 
 /** Runs rollout plans. Both engines implement it, and both pass the same conformance suite. */
 export interface RolloutEngine {
   /**
-   * Validates the plan and starts it.
+   * Validates the plan and starts it. Checks that need the targets' releasers or the ledger run
+   * next, before any request; their refusal rejects {@link RolloutRun.done}.
    * @throws ValidationError for a bad plan, before anything runs.
    */
   start(plan: RolloutPlan): RolloutRun;

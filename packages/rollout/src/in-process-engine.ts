@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from '@agent-release/core';
 import type { RolloutEngine, RolloutRun } from './engine.js';
 import { type RolloutPlan, validatePlan } from './plan.js';
+import { planCheck } from './plan-check.js';
 import { InProcessRateLimiter, type KeyedRateLimiter, type KeyRateLimit } from './rate-limit.js';
 import { startRollout } from './rollout-run.js';
 import type { TargetResult } from './target-result.js';
@@ -45,7 +46,8 @@ export function createInProcessEngine(options: InProcessEngineOptions): RolloutE
   return {
     start(plan: RolloutPlan): RolloutRun {
       const validated = validatePlan(plan);
-      return startRollout(validated, new PoolExecutor(deps, concurrency, clock), () => clock.now());
+      const executor = new PoolExecutor(deps, concurrency, clock);
+      return startRollout(validated, executor, () => clock.now(), planCheck(deps));
     },
     async close() {},
   };

@@ -1,5 +1,5 @@
 import { type AgentChanges, agentChangesSchema, agentIdSchema, ValidationError } from '@agent-release/core';
-import { toValidationIssues } from '@agent-release/core/provider';
+import { releaseOptionsSchema, toValidationIssues } from '@agent-release/core/provider';
 import { z } from 'zod';
 
 /** One agent a rollout releases to. */
@@ -23,9 +23,15 @@ export interface WaveSpec {
   count?: number | undefined;
 }
 
-/** When a rollout stops itself. Both limits count failed targets of this run. */
+/**
+ * When a rollout stops itself. Both limits count failed targets of this run; give either or both.
+ * An empty budget (or none) halts at the first failure.
+ */
 export interface FailureBudget {
-  /** Halts as soon as more targets than this failed. Default `0`: the first failure halts. */
+  /**
+   * Halts as soon as more targets than this failed. Default `0` (the first failure halts) when
+   * `maxFailureRate` is not given either; with only `maxFailureRate`, no count limit applies.
+   */
   maxFailures?: number | undefined;
   /** Halts at the end of a wave when more than this fraction of its attempted targets failed. */
   maxFailureRate?: number | undefined;
@@ -35,7 +41,9 @@ export interface FailureBudget {
 export interface RolloutPlan {
   /**
    * Stable id of the rollout. The ledger groups its attempts under it, so running the same plan
-   * again resumes it: targets already done are skipped, crashed attempts re-checked.
+   * again resumes it: targets whose change is still live are skipped, the others (rolled back
+   * since, crashed) released or re-checked. The id is bound to the plan's change and label: a
+   * plan reusing it for another change is refused with a `ValidationError` before any request.
    */
   id: string;
   targets: RolloutTarget[];
@@ -50,7 +58,7 @@ export interface RolloutPlan {
   label?: string | undefined;
   /** Version description for the releases (provider limits apply). */
   description?: string | undefined;
-  /** Upper bound per release on waiting for a publish gate (security check). */
+  /** Upper bound per release on waiting for a publish gate (security check); at most 2**31 - 1 ms. */
   maxWaitMs?: number | undefined;
 }
 
@@ -93,7 +101,8 @@ const planSchema = z
     rollbackOnHalt: z.boolean().optional(),
     label: z.string().max(200).optional(),
     description: z.string().max(1000).optional(),
-    maxWaitMs: z.int().positive().optional(),
+    // The same bound release() applies, so no target can reject what the plan accepted.
+    maxWaitMs: releaseOptionsSchema.shape.maxWaitMs,
   })
   .strict()
   .superRefine((plan, ctx) => {
@@ -137,6 +146,7 @@ export interface PlannedWave {
 export interface ValidatedPlan {
   readonly plan: RolloutPlan;
   readonly waves: readonly PlannedWave[];
+  /** `maxFailures` is `Infinity` when only a rate limits failures. */
   readonly budget: { maxFailures: number; maxFailureRate: number | undefined };
 }
 
@@ -155,11 +165,15 @@ export function validatePlan(input: unknown): ValidatedPlan {
   return {
     plan,
     waves: splitIntoWaves(targets, plan.waves ?? []),
-    budget: {
-      maxFailures: plan.failureBudget?.maxFailures ?? 0,
-      maxFailureRate: plan.failureBudget?.maxFailureRate,
-    },
+    budget: budgetOf(plan.failureBudget),
   };
+}
+
+/** A rate alone is a budget of its own: it must not be cut short by the count's default of 0. */
+function budgetOf(budget: FailureBudget | undefined): ValidatedPlan['budget'] {
+  const maxFailureRate = budget?.maxFailureRate;
+  const maxFailures = budget?.maxFailures ?? (maxFailureRate === undefined ? 0 : Number.POSITIVE_INFINITY);
+  return { maxFailures, maxFailureRate };
 }
 
 function parsePlan(input: unknown): RolloutPlan {

@@ -6,13 +6,17 @@ import {
   rollback,
   type VersionInfo,
 } from '@agent-release/core';
+import { assertSameChange, earlierAttempts, isLive } from './change-binding.js';
 import type { JobOutcome, TargetJob, TargetTaskDeps } from './target-task.js';
 
 const DONE = new Set(['released', 'unchanged']);
 
 /**
- * Releases one target exactly once per rollout. The ledger says what earlier runs did:
- * - a finished `released`/`unchanged` attempt of this rollout: done, skipped;
+ * Releases one target exactly once per rollout. The ledger says what earlier runs did, after
+ * checking that they ran the same change (a rollout id is bound to its change, see
+ * `assertSameChange`):
+ * - a finished `released`/`unchanged` attempt of this rollout: skipped if the change is still
+ *   live (one read); otherwise (rolled back since, or changed by someone) released again;
  * - a `running` attempt (one that crashed, or still runs elsewhere: the lease orders this one after
  *   it) or a `failed` one: where a published version can wait to go live (see `canStrand`), a
  *   crash or failure in between strands it, and it is made live instead of publishing a second one
@@ -25,15 +29,12 @@ export async function releaseOnce(
   job: TargetJob,
   signal: AbortSignal | undefined,
 ): Promise<JobOutcome> {
-  const earlier = await deps.ledger.history({
-    agentId: job.agentId,
-    tenant: job.tenant,
-    provider: releaser.provider,
-    rolloutId: job.rolloutId,
-    limit: 50,
-  });
+  const earlier = await earlierAttempts(deps.ledger, releaser.provider, job);
+  assertSameChange(earlier, job);
   const done = earlier.find((e) => e.kind === 'release' && DONE.has(e.outcome));
-  if (done) return { outcome: 'skipped', versionId: done.versionAfter };
+  if (done && (await isLive(releaser, job.agentId, job.changes, signal))) {
+    return { outcome: 'skipped', versionId: done.versionAfter };
+  }
   // The newest attempt, if it crashed (`running`) or failed: it may have left a version published.
   const latest = earlier.find((e) => e.kind === 'release');
   const crashed =
@@ -59,7 +60,12 @@ export async function releaseOnce(
     label: job.label,
     description: job.description,
   });
-  return { outcome: result.status, versionId: result.version?.id };
+  // Without a way to read what is live, release() told: an earlier run's change still holds.
+  const outcome = done && result.status === 'unchanged' ? 'skipped' : result.status;
+  return {
+    outcome,
+    versionId: result.version?.id ?? (outcome === 'skipped' ? done?.versionAfter : undefined),
+  };
 }
 
 /**

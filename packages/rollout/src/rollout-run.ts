@@ -1,21 +1,29 @@
 import type { RolloutEvent, RolloutListener, RolloutRun, RolloutSummary } from './engine.js';
 import type { PlannedTarget, ValidatedPlan } from './plan.js';
+import { jobFor } from './plan-job.js';
 import { ProgressTracker, type RolloutProgress, type RolloutState } from './progress.js';
 import type { TargetResult } from './target-result.js';
 import type { TargetJob } from './target-task.js';
 import type { TaskExecutor } from './task-executor.js';
 
 /**
- * Runs a validated plan on an executor: waves in order, the failure budget after every result
- * and at the end of every wave, the automatic rollback after a halt, pause/resume/cancel, and
- * progress events. Engine-neutral: both engines hand it their executor.
+ * Checks a plan before its first job: throws a `ValidationError` when a target's vendor would
+ * reject it or its id was used for another change. Other errors are left to the jobs to meet.
+ */
+export type PlanCheck = (validated: ValidatedPlan) => Promise<void>;
+
+/**
+ * Runs a validated plan on an executor: the plan check, waves in order, the failure budget after
+ * every result and at the end of every wave, the automatic rollback after a halt,
+ * pause/resume/cancel, and progress events. Engine-neutral: both engines hand it their executor.
  */
 export function startRollout(
   validated: ValidatedPlan,
   executor: TaskExecutor,
   now: () => number,
+  check?: PlanCheck,
 ): RolloutRun {
-  return new Coordinator(validated, executor, now);
+  return new Coordinator(validated, executor, now, check);
 }
 
 class Coordinator implements RolloutRun {
@@ -33,6 +41,7 @@ class Coordinator implements RolloutRun {
     private readonly validated: ValidatedPlan,
     private readonly executor: TaskExecutor,
     private readonly now: () => number,
+    private readonly check: PlanCheck | undefined,
   ) {
     this.rolloutId = validated.plan.id;
     this.#tracker = new ProgressTracker(this.rolloutId, validated.waves, now());
@@ -73,6 +82,7 @@ class Coordinator implements RolloutRun {
   }
 
   async #run(): Promise<RolloutSummary> {
+    await this.#checkPlan();
     const { plan, waves } = this.validated;
     for (const wave of waves) {
       if (this.#stopping()) break;
@@ -85,6 +95,7 @@ class Coordinator implements RolloutRun {
       this.#emit({ type: 'wave-end', wave: wave.index, name: wave.name });
       this.#checkWaveRate(wave.index);
     }
+    this.#checkAnySucceeded();
     if (this.#haltReason !== undefined && plan.rollbackOnHalt && !this.#cancelled) await this.#rollBack();
     const status = this.#haltReason !== undefined ? 'halted' : this.#cancelled ? 'cancelled' : 'completed';
     this.#setState(status);
@@ -121,6 +132,28 @@ class Coordinator implements RolloutRun {
     }
   }
 
+  /** A plan the check refuses ends the run before any job: `done` rejects with the refusal. */
+  async #checkPlan(): Promise<void> {
+    try {
+      await this.check?.(this.validated);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.#haltReason = reason;
+      this.#emit({ type: 'halted', reason });
+      this.#setState('halted');
+      throw error;
+    }
+  }
+
+  /** However generous the budget, a rollout in which every target failed did not complete. */
+  #checkAnySucceeded(): void {
+    const results = this.#tracker.results();
+    if (this.#stopping() || results.length === 0) return;
+    if (results.every((r) => r.outcome === 'failed')) {
+      this.#halt(`Every target failed (${results.length}); see each target's error.`);
+    }
+  }
+
   #halt(reason: string): void {
     if (this.#stopping()) return;
     this.#haltReason = reason;
@@ -147,18 +180,7 @@ class Coordinator implements RolloutRun {
   }
 
   #job(kind: TargetJob['kind'], t: PlannedTarget): TargetJob {
-    const { plan } = this.validated;
-    return {
-      kind,
-      rolloutId: plan.id,
-      index: t.index,
-      tenant: t.tenant,
-      agentId: t.agentId,
-      changes: t.changes,
-      label: plan.label ?? (plan.description === undefined ? defaultLabel(plan.id) : undefined),
-      description: plan.description,
-      maxWaitMs: plan.maxWaitMs,
-    };
+    return jobFor(this.validated.plan, kind, t);
   }
 
   #stopping(): boolean {
@@ -184,12 +206,4 @@ class Coordinator implements RolloutRun {
       }
     }
   }
-}
-
-/**
- * Versions a rollout publishes carry its id, so a re-check after a crash can tell its own
- * stranded version from anyone else's. Within Langdock's 100-character description limit.
- */
-function defaultLabel(rolloutId: string): string {
-  return `rollout ${rolloutId}`.slice(0, 100);
 }

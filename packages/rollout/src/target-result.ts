@@ -4,7 +4,8 @@ import { isAgentReleaseError, redact } from '@agent-release/core';
  * How one target ended in this run.
  * - `released`: this run published a new live version.
  * - `unchanged`: nothing differed (or a crashed attempt had already applied it); no version created.
- * - `skipped`: an earlier run of the same rollout finished it (read from the ledger).
+ * - `skipped`: an earlier run of the same rollout finished it (read from the ledger) and its change
+ *   is still live (read from the vendor).
  * - `failed`: the release failed; `error` says why.
  * - `rolled-back` / `rollback-failed`: after a halt, the automatic rollback of a released target.
  */

@@ -25,7 +25,12 @@ if (redisUp) {
         }),
       ),
     );
-    const engine = await createBullmqEngine({ ...common, sweepIntervalMs: 200 });
+    const engine = await createBullmqEngine({
+      ...common,
+      sweepIntervalMs: 200,
+      resolveReleaser: fixture.resolveReleaser,
+      ledger: fixture.ledger,
+    });
     return {
       start: (plan) => engine.start(plan),
       async close() {

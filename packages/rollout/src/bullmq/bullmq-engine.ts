@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import type { RolloutEngine, RolloutRun } from '../engine.js';
 import { type RolloutPlan, validatePlan } from '../plan.js';
+import { type PlanCheckDeps, planCheck } from '../plan-check.js';
 import { startRollout } from '../rollout-run.js';
 import type { TargetResult } from '../target-result.js';
 import type { TargetJob } from '../target-task.js';
@@ -17,6 +18,17 @@ export interface BullmqEngineOptions extends BullmqConnectionOptions {
   window?: number | undefined;
   /** How often jobs whose completion event was missed are looked up. Default 1,000 ms. */
   sweepIntervalMs?: number | undefined;
+  /**
+   * The workers' releasers. With it, a plan is checked before any job is queued, as the
+   * in-process engine does: a plan a target's adapter rejects makes `run.done` reject with a
+   * `ValidationError`. Without it, each worker still validates its own targets (no request sent).
+   */
+  resolveReleaser?: PlanCheckDeps['resolveReleaser'] | undefined;
+  /**
+   * The workers' ledger. With it (and `resolveReleaser`), reusing a rollout id for another change
+   * is refused before any job is queued; without it, each worker refuses its own targets.
+   */
+  ledger?: PlanCheckDeps['ledger'] | undefined;
 }
 
 /**
@@ -40,7 +52,9 @@ export async function createBullmqEngine(options: BullmqEngineOptions): Promise<
     start(plan: RolloutPlan): RolloutRun {
       const validated = validatePlan(plan);
       const executor = new QueueExecutor(queue, events, settings, `${plan.id}.${randomUUID().slice(0, 8)}`);
-      return startRollout(validated, executor, () => Date.now());
+      const { resolveReleaser, ledger } = options;
+      const check = resolveReleaser ? planCheck({ resolveReleaser, ledger }) : undefined;
+      return startRollout(validated, executor, () => Date.now(), check);
     },
     async close() {
       await events.close();

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RolloutEngine, RolloutEvent, RolloutRun, RolloutSummary } from '../engine.js';
 import type { RolloutPlan } from '../plan.js';
 import type { RateKeyOf, ResolveReleaser } from '../target-task.js';
+import { rerunCases } from './conformance-rerun.js';
 import { TestFleet } from './fleet.js';
 
 /** What the suite hands an engine factory: the fleet's releasers and ledger. */
@@ -344,6 +345,8 @@ export function describeRolloutEngineConformance(name: string, makeEngine: MakeR
           changes: { instructions: 'x' },
           failureBudget: { maxFailures: -1 },
         },
+        // Above what a timer can wait: every release would reject it.
+        { id: 'ok', targets: fleet.targets(), changes: { instructions: 'x' }, maxWaitMs: 2 ** 31 },
       ];
       for (const plan of bad) expect(() => engine.start(plan as RolloutPlan)).toThrow(ValidationError);
       expect(fleet.tenants.map((t) => t.releaser.requestCount)).toEqual([0, 0, 0]);
@@ -361,5 +364,7 @@ export function describeRolloutEngineConformance(name: string, makeEngine: MakeR
       expect(summary.progress.totals.failed).toBe(1);
       expect(JSON.stringify({ events, summary })).not.toContain(secret);
     });
+
+    rerunCases({ engineFor: (fleet, concurrency) => engineFor(fleet, concurrency), freshId });
   });
 }
