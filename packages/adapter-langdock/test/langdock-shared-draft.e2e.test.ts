@@ -12,6 +12,9 @@ import { captureLogger, expectNoSecret, rejectionOf, SENTINEL_KEY } from './help
 // The shared draft, end to end over loopback HTTP: effects asserted on the emulator's state and
 // request log. No nock in this file.
 
+/** The request log of a release that writes once and publishes once. */
+const ONE_RELEASE = ['GET /agent/v1/get 200', 'PATCH /agent/v1/update 200', 'POST /agent/v1/publish 200'];
+
 let emulator: LangdockEmulator | undefined;
 afterEach(async () => {
   await emulator?.close();
@@ -53,11 +56,7 @@ describe('shared draft (emulator)', () => {
     const { emu, releaser, agentId, log } = await setup();
     const result = await release(releaser, agentId, { instructions: 'v2' });
     expect(result.status).toBe('released');
-    expect(log()).toEqual([
-      'GET /agent/v1/get 200',
-      'PATCH /agent/v1/update 200',
-      'POST /agent/v1/publish 200',
-    ]);
+    expect(log()).toEqual(ONE_RELEASE);
     expect(emu.state.versions(agentId)).toHaveLength(2);
   });
 
@@ -112,11 +111,7 @@ describe('shared draft (emulator)', () => {
       await editInUi({ name: 'Renamed in the UI' });
       const result = await release(releaser, agentId, { instructions: 'v2' });
       expect(result.status).toBe('released');
-      expect(log()).toEqual([
-        'GET /agent/v1/get 200',
-        'PATCH /agent/v1/update 200',
-        'POST /agent/v1/publish 200',
-      ]);
+      expect(log()).toEqual(ONE_RELEASE);
       expect(emu.state.activeVersion(agentId)?.config).toMatchObject({
         instruction: 'v2',
         name: 'Renamed in the UI',
