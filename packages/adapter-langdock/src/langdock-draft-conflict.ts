@@ -4,8 +4,8 @@ import { LANGDOCK_PROVIDER } from './langdock-capabilities.js';
 /** What a refused release found in the shared draft and how far it undid its own write. */
 export interface DraftConflict {
   agentId: string;
-  /** Fields someone else changed in the draft; `undefined` when the draft could not be seen. */
-  foreign: readonly string[] | undefined;
+  /** Fields someone else changed in the draft. */
+  foreign: readonly string[];
   /** The undo: the fields sent back with their live values, and those that had none to send. */
   restore: { fields: Readonly<Record<string, unknown>>; missing: readonly string[] };
   /** The error code of a failed undo request. */
@@ -13,8 +13,9 @@ export interface DraftConflict {
 }
 
 /**
- * The `ConflictError` of a release that would have published edits it did not make (or could not
- * tell). It names fields only, never their values, and says what to do.
+ * The `ConflictError` of a release that would have published edits it did not make. It names
+ * fields only, never their values, and says what to do. (A draft the update answer does not show
+ * is no conflict: `editDraft` resets its managed fields instead, see `langdock-draft-reset.ts`.)
  */
 export function draftConflictError({
   agentId,
@@ -23,10 +24,7 @@ export function draftConflictError({
   restoreError,
 }: DraftConflict): ConflictError {
   const restored = restoreError === undefined && restore.missing.length === 0;
-  const why =
-    foreign === undefined
-      ? "Langdock's update answer did not show the agent's draft, so this release cannot tell whether it holds someone else's unpublished edits"
-      : `the agent's draft holds unpublished edits this release did not make (${foreign.join(', ')})`;
+  const why = `the agent's draft holds unpublished edits this release did not make (${foreign.join(', ')})`;
   const notPutBack = [...(restoreError !== undefined ? Object.keys(restore.fields) : []), ...restore.missing];
   const undo = restored
     ? 'nothing was published and the fields this release wrote were put back'
@@ -38,8 +36,8 @@ export function draftConflictError({
       operation: 'editDraft',
       details: {
         agentId,
-        reason: foreign === undefined ? 'draft-unreadable' : 'foreign-draft-edits',
-        ...(foreign !== undefined ? { fields: [...foreign] } : {}),
+        reason: 'foreign-draft-edits',
+        fields: [...foreign],
         restored,
         ...(restore.missing.length > 0 ? { notRestored: [...restore.missing] } : {}),
         ...(restoreError !== undefined ? { restoreError } : {}),

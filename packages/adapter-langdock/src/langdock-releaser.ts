@@ -7,7 +7,6 @@ import {
   type DraftRef,
   type EditDraftOptions,
   type GetActiveVersionOptions,
-  isAgentReleaseError,
   type Logger,
   type PublishOptions,
   type PublishOutcome,
@@ -15,18 +14,11 @@ import {
   type ReleaseInput,
   type ReleaserCapabilities,
   UnsupportedOperationError,
-  ValidationError,
   type VersionInfo,
   versionIdSchema,
 } from '@agent-release/core';
 import { type HttpClient, parseInput, throwIfAborted } from '@agent-release/core/provider';
-import {
-  getAgentResponseSchema,
-  LANGDOCK_PATHS,
-  type LangdockAgent,
-  publishResponseSchema,
-  updateResponseSchema,
-} from './langdock-api.js';
+import type { LangdockAgent } from './langdock-api.js';
 import { LANGDOCK_CAPABILITIES, LANGDOCK_PROVIDER } from './langdock-capabilities.js';
 import { toConfigSnapshot } from './langdock-config.js';
 import { draftConflictError } from './langdock-draft-conflict.js';
@@ -36,11 +28,19 @@ import {
   foreignDraftFields,
   restoreFields,
 } from './langdock-draft-diff.js';
-import { mayHaveWritten, restoreOf, wroteNothing } from './langdock-draft-ref.js';
+import {
+  checkDraftId,
+  draftRefAgentId,
+  mayHaveWritten,
+  restoreOf,
+  wroteNothing,
+} from './langdock-draft-ref.js';
+import { draftReset, draftResetNote } from './langdock-draft-reset.js';
 import { LANGDOCK_DRAFT_ID, LANGDOCK_LIVE_VERSION_ID, langdockAgentIdSchema } from './langdock-ids.js';
 import { toLangdockUpdate, toPublishDescription, toPublishedVersion } from './langdock-mapping.js';
 import { foreignDraftEditsSchema, type LangdockForeignDraftEdits } from './langdock-options.js';
 import { publishExactlyOnce } from './langdock-publish-once.js';
+import { type LangdockIo, publishOnce, putBack, readAgent, updateDraft } from './langdock-requests.js';
 
 /**
  * How many agents' last published version one releaser remembers. Bounded so a long-lived
@@ -76,8 +76,9 @@ export interface LangdockEditDraftOptions {
  * id, or re-activate an older version; see {@link LANGDOCK_CAPABILITIES}.
  *
  * The draft is shared with Langdock's web UI, so `editDraft` reads the live agent first, writes
- * only when a value differs, and refuses to leave someone else's unpublished edits to be
- * published with the release (see `editDraft` and the README's "The shared draft").
+ * only when a value differs, and never publishes someone else's unpublished edits unknowingly:
+ * it refuses those it can see and overwrites, in the fields it manages, those it cannot (see
+ * `editDraft` and the README's "The shared draft").
  *
  * The releaser remembers, per agent, the last version it published itself: that is the only
  * version id it can vouch for (for `activate` and `getActiveVersion`).
@@ -87,6 +88,7 @@ export class LangdockReleaser implements AgentReleaser {
   readonly capabilities: ReleaserCapabilities = LANGDOCK_CAPABILITIES;
   readonly #http: HttpClient;
   readonly #logger: Logger;
+  readonly #io: LangdockIo;
   readonly #clock: Clock;
   readonly #random: () => number;
   readonly #foreignDraftEdits: LangdockForeignDraftEdits;
@@ -95,6 +97,7 @@ export class LangdockReleaser implements AgentReleaser {
   constructor(deps: LangdockReleaserDeps) {
     this.#http = deps.http;
     this.#logger = deps.logger;
+    this.#io = { http: deps.http, logger: deps.logger };
     this.#clock = deps.clock;
     this.#random = deps.random;
     this.#foreignDraftEdits = deps.foreignDraftEdits ?? 'refuse';
@@ -110,7 +113,7 @@ export class LangdockReleaser implements AgentReleaser {
     this.#agentId(input.agentId);
     toLangdockUpdate(input.changes);
     toPublishDescription(input);
-    this.#draftId(input.draftId, 'draftId');
+    checkDraftId(input.draftId, 'draftId');
   }
 
   /**
@@ -123,14 +126,20 @@ export class LangdockReleaser implements AgentReleaser {
    *    are put back to their live values before the error is thrown.
    * 3. Unless `foreignDraftEdits` is `'include'`, the draft the update answer shows is compared
    *    with the live agent outside the written fields. A difference is someone else's unpublished
-   *    edit; an answer that does not show the draft cannot prove there is none. Either way the
-   *    written fields are put back to their live values and a `ConflictError` is thrown, so
-   *    nothing of this release is left in the draft for someone else's publish.
+   *    edit: the written fields are put back to their live values and a `ConflictError` is
+   *    thrown, so nothing of this release is left in the draft for someone else's publish.
+   * 4. Langdock documents no body for the update answer, so it may not show the draft
+   *    (`{status, message}` alone, or the live agent). Refusing then would fail every release,
+   *    and Langdock has no other read of the draft; so a second `PATCH` sets every field this
+   *    adapter manages to live + this change (`draftReset`): foreign edits to those fields are
+   *    overwritten, not shipped. Edits to fields the adapter does not manage cannot be checked;
+   *    the ref's `baseVersionId` (`live (...)`, shown in `release()`'s `edit-draft` step detail)
+   *    says so. If the reset fails, the written fields are put back and its error is thrown.
    *
    * Sends nothing at all when no change is for Langdock (e.g. only `providerOptions.atoms`).
    *
-   * @throws ConflictError `details.reason` `foreign-draft-edits` (with `details.fields`) or
-   *   `draft-unreadable`; `details.restored` says whether the write was undone.
+   * @throws ConflictError `details.reason` `foreign-draft-edits` (with `details.fields`);
+   *   `details.restored` says whether the write was undone.
    */
   async editDraft(
     agentId: string,
@@ -139,7 +148,7 @@ export class LangdockReleaser implements AgentReleaser {
   ): Promise<DraftRef> {
     this.#agentId(agentId);
     const fields = toLangdockUpdate(changes) as Record<string, unknown>;
-    this.#draftId(opts.draftId, 'draftId');
+    checkDraftId(opts.draftId, 'draftId');
     const mode =
       parseInput(
         foreignDraftEditsSchema.optional(),
@@ -148,40 +157,74 @@ export class LangdockReleaser implements AgentReleaser {
         LANGDOCK_PROVIDER,
       ) ?? this.#foreignDraftEdits;
     throwIfAborted(opts.signal, `${LANGDOCK_PROVIDER} editDraft`);
-    // `restore`: the live values of the written fields, for `discardDraft`.
-    const ref = (updatedFields: string[], restore?: Record<string, unknown>): DraftRef => ({
+    // `restore`: the live values of the written fields, for `discardDraft`; `base`: a reset's note.
+    const ref = (updatedFields: string[], restore?: Record<string, unknown>, base?: string): DraftRef => ({
       provider: LANGDOCK_PROVIDER,
       agentId,
       draftId: LANGDOCK_DRAFT_ID,
+      ...(base !== undefined ? { baseVersionId: base } : {}),
       meta: restore ? { updatedFields, restore } : { updatedFields },
     });
     if (Object.keys(fields).length === 0) return ref([]);
 
-    const live = await this.#readAgent(agentId, 'editDraft', opts.signal);
+    const live = await readAgent(this.#io, agentId, 'editDraft', opts.signal);
     if (fieldsThatDiffer(live, fields).length === 0) return ref([]);
 
     const written = Object.keys(fields);
     throwIfAborted(opts.signal, `${LANGDOCK_PROVIDER} editDraft`);
     let answer: unknown;
     try {
-      answer = await this.#update(agentId, fields, opts.signal);
+      answer = await updateDraft(this.#io, agentId, fields, opts.signal);
     } catch (error) {
       // The write may have landed although its answer did not: take it back out of the shared
       // draft so no one else's publish ships half of a failed release.
-      if (mayHaveWritten(error)) await this.#putBack(agentId, restoreFields(live, written).fields);
+      if (mayHaveWritten(error)) await putBack(this.#io, agentId, restoreFields(live, written).fields);
       throw error;
     }
-    if (mode === 'include') return ref(written, restoreFields(live, written).fields);
+    const restore = restoreFields(live, written);
+    if (mode === 'include') return ref(written, restore.fields);
     const draft = draftFromUpdateAnswer(answer, fields);
-    const foreign = draft === undefined ? undefined : foreignDraftFields(live, draft, written);
-    if (foreign === undefined || foreign.length > 0) {
+    if (draft === undefined) {
+      return ref(
+        written,
+        restore.fields,
+        await this.#resetDraft(agentId, live, fields, restore.fields, opts.signal),
+      );
+    }
+    const foreign = foreignDraftFields(live, draft, written);
+    if (foreign.length > 0) {
       // Put the written fields back to their live values, so nothing of a refused release waits
       // in the shared draft, and say why and whether that worked.
-      const restore = restoreFields(live, written);
-      const restoreError = await this.#putBack(agentId, restore.fields);
+      const restoreError = await putBack(this.#io, agentId, restore.fields);
       throw draftConflictError({ agentId, foreign, restore, restoreError });
     }
-    return ref(written, restoreFields(live, written).fields);
+    return ref(written, restore.fields);
+  }
+
+  /**
+   * Step 4 of `editDraft`: sets every managed field of the unseen draft to live + `fields` and
+   * returns the note for the ref's `baseVersionId`. On failure puts `restore` back and rethrows.
+   */
+  async #resetDraft(
+    agentId: string,
+    live: LangdockAgent,
+    fields: Record<string, unknown>,
+    restore: Record<string, unknown>,
+    signal: AbortSignal | undefined,
+  ): Promise<string> {
+    const reset = draftReset(live, fields);
+    try {
+      await updateDraft(this.#io, agentId, reset.fields, signal);
+    } catch (error) {
+      // Whatever part of the reset landed only wrote live values; the first write must go.
+      await putBack(this.#io, agentId, restore);
+      throw error;
+    }
+    this.#logger.warn(
+      'langdock editDraft: the update answer did not show the draft; its managed fields were set to live + this change, others were not checked',
+      { agentId, notReset: reset.notReset },
+    );
+    return draftResetNote(reset);
   }
 
   /**
@@ -189,8 +232,8 @@ export class LangdockReleaser implements AgentReleaser {
    * that stopped before publishing leaves nothing in the shared draft. Never throws.
    */
   async discardDraft(draft: DraftRef): Promise<void> {
-    const agentId = this.#draftRef(draft);
-    await this.#putBack(agentId, restoreOf(draft));
+    const agentId = draftRefAgentId(draft);
+    await putBack(this.#io, agentId, restoreOf(draft));
   }
 
   /**
@@ -204,7 +247,7 @@ export class LangdockReleaser implements AgentReleaser {
    * created, and never a second version.
    */
   async publish(draft: DraftRef, opts: PublishOptions = {}): Promise<PublishOutcome> {
-    const agentId = this.#draftRef(draft);
+    const agentId = draftRefAgentId(draft);
     const description = toPublishDescription(opts);
     throwIfAborted(opts.signal, `${LANGDOCK_PROVIDER} publish`);
     // editDraft found every value live already: publishing would only ship what others left in
@@ -213,7 +256,7 @@ export class LangdockReleaser implements AgentReleaser {
     const body = { agentId, ...(description !== undefined ? { description } : {}) };
 
     const result = await publishExactlyOnce(
-      () => this.#publishOnce(body, opts.signal),
+      () => publishOnce(this.#io, body, opts.signal),
       { retryPolicy: this.#http.retryPolicy, clock: this.#clock, random: this.#random, logger: this.#logger },
       { agentId, signal: opts.signal },
     );
@@ -266,7 +309,7 @@ export class LangdockReleaser implements AgentReleaser {
   async getActiveVersion(agentId: string, opts: GetActiveVersionOptions = {}): Promise<VersionInfo | null> {
     this.#agentId(agentId);
     throwIfAborted(opts.signal, `${LANGDOCK_PROVIDER} getActiveVersion`);
-    await this.#readAgent(agentId, 'getActiveVersion', opts.signal);
+    await readAgent(this.#io, agentId, 'getActiveVersion', opts.signal);
     return this.#lastPublished.get(agentId) ?? liveVersion(agentId);
   }
 
@@ -281,7 +324,9 @@ export class LangdockReleaser implements AgentReleaser {
   async readConfig(agentId: string, opts: ReadConfigOptions = {}): Promise<ConfigSnapshot> {
     this.#agentId(agentId);
     throwIfAborted(opts.signal, `${LANGDOCK_PROVIDER} readConfig`);
-    const { snapshot, skipped } = toConfigSnapshot(await this.#readAgent(agentId, 'readConfig', opts.signal));
+    const { snapshot, skipped } = toConfigSnapshot(
+      await readAgent(this.#io, agentId, 'readConfig', opts.signal),
+    );
     if (skipped.length > 0) {
       this.#logger.warn('langdock readConfig: left out fields a release could not write back', {
         agentId,
@@ -289,69 +334,6 @@ export class LangdockReleaser implements AgentReleaser {
       });
     }
     return snapshot;
-  }
-
-  async #readAgent(agentId: string, operation: string, signal?: AbortSignal): Promise<LangdockAgent> {
-    const { data } = await this.#http.request({
-      operation,
-      method: 'GET',
-      path: LANGDOCK_PATHS.get,
-      query: { agentId },
-      schema: getAgentResponseSchema,
-      signal,
-    });
-    return data.agent;
-  }
-
-  async #update(agentId: string, fields: Record<string, unknown>, signal?: AbortSignal): Promise<unknown> {
-    const { data } = await this.#http.request({
-      operation: 'editDraft',
-      method: 'PATCH',
-      path: LANGDOCK_PATHS.update,
-      body: { agentId, ...fields },
-      schema: updateResponseSchema,
-      // Setting the same fields to the same values twice has the effect of once, so a lost
-      // response may be re-sent safely.
-      idempotent: true,
-      signal,
-    });
-    return data;
-  }
-
-  /**
-   * Writes `fields` (live values) back into the draft; returns the error code when that fails.
-   * Not cut by the caller's signal: giving up must not leave this release's write in the shared
-   * draft for someone else's publish. The request timeout still bounds it.
-   */
-  async #putBack(agentId: string, fields: Record<string, unknown>): Promise<string | undefined> {
-    if (Object.keys(fields).length === 0) return undefined;
-    try {
-      await this.#update(agentId, fields, undefined);
-      return undefined;
-    } catch (error) {
-      const code = isAgentReleaseError(error) ? error.code : 'UNKNOWN';
-      this.#logger.warn('langdock editDraft: could not put the written fields back into the draft', {
-        agentId,
-        fields: Object.keys(fields),
-        code,
-      });
-      return code;
-    }
-  }
-
-  async #publishOnce(body: { agentId: string; description?: string }, signal?: AbortSignal) {
-    const { data } = await this.#http.request({
-      operation: 'publish',
-      method: 'POST',
-      path: LANGDOCK_PATHS.publish,
-      body,
-      schema: publishResponseSchema,
-      // Publishing twice could create two versions: the HTTP layer re-sends it only when it
-      // cannot have reached Langdock (429, connection refused); lost responses come back here.
-      idempotent: false,
-      signal,
-    });
-    return data;
   }
 
   #remember(version: VersionInfo): void {
@@ -365,33 +347,6 @@ export class LangdockReleaser implements AgentReleaser {
 
   #agentId(agentId: unknown): string {
     return parseInput(langdockAgentIdSchema, agentId, 'agentId', LANGDOCK_PROVIDER);
-  }
-
-  #draftId(draftId: string | undefined, path: string): void {
-    if (draftId === undefined || draftId === LANGDOCK_DRAFT_ID) return;
-    throw new ValidationError(
-      `Invalid ${path}: Langdock has one implicit draft per agent; omit draftId or pass "${LANGDOCK_DRAFT_ID}"`,
-      {
-        provider: LANGDOCK_PROVIDER,
-        issues: [{ path, message: `must be omitted or "${LANGDOCK_DRAFT_ID}"` }],
-      },
-    );
-  }
-
-  #draftRef(draft: DraftRef): string {
-    if (typeof draft !== 'object' || draft === null || draft.provider !== LANGDOCK_PROVIDER) {
-      throw new ValidationError(
-        `Invalid draft: it was not created by the ${LANGDOCK_PROVIDER} releaser (provider ${JSON.stringify(
-          (draft as DraftRef | null)?.provider,
-        )})`,
-        {
-          provider: LANGDOCK_PROVIDER,
-          issues: [{ path: 'draft.provider', message: `must be "${LANGDOCK_PROVIDER}"` }],
-        },
-      );
-    }
-    this.#draftId(draft.draftId, 'draft.draftId');
-    return parseInput(langdockAgentIdSchema, draft.agentId, 'draft.agentId', LANGDOCK_PROVIDER);
   }
 }
 

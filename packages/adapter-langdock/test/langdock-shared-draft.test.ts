@@ -145,29 +145,67 @@ describe('someone else’s unpublished edits in the shared draft', () => {
     });
   });
 
-  it('an update answer that does not show the draft is refused by default (cannot tell)', async () => {
+  it('a bare update answer: not refused; the managed fields are set to live + this change, then published', async () => {
     getLive();
+    const { id: _id, createdAt: _c, updatedAt: _u, disabled: _d, ...liveFields } = LIVE;
     nock(BASE)
       .patch('/agent/v1/update', { agentId: AGENT, instruction: 'v2' })
       .reply(200, { status: 'success', message: 'Agent updated successfully' })
-      .patch('/agent/v1/update', { agentId: AGENT, instruction: 'v1' })
-      .reply(200, {});
-    const { releaser } = makeReleaser();
-    const error = await rejectionOf(release(releaser, AGENT, { instructions: 'v2' }));
-    expect(error).toBeInstanceOf(ConflictError);
-    expect(error).toMatchObject({ details: { reason: 'draft-unreadable', restored: true } });
+      // Every field the adapter manages, with its live value except what this release changes:
+      // whatever else sat in the draft for those fields cannot ship.
+      .patch('/agent/v1/update', { agentId: AGENT, ...liveFields, instruction: 'v2' })
+      .reply(200, { status: 'success', message: 'Agent updated successfully' })
+      .post('/agent/v1/publish', { agentId: AGENT })
+      .reply(200, publishBody());
+    const { releaser, logger } = makeReleaser();
+    const result = await release(releaser, AGENT, { instructions: 'v2' });
+    expect(result).toMatchObject({ status: 'released', version: { id: VERSION.id } });
+    const detail = result.steps.find((s) => s.name === 'edit-draft')?.detail ?? '';
+    expect(detail).toContain('did not show the draft');
+    expect(detail).toContain('fields it does not manage were not checked');
+    expect(logger.lines.some((l) => l.startsWith('warn') && l.includes('did not show the draft'))).toBe(true);
+    expectNoSecret(result, logger.lines);
   });
 
-  it('an update answer showing the live agent instead of the draft counts as unreadable', async () => {
+  it('an update answer showing the live agent instead of the draft is read the same way', async () => {
     getLive();
     nock(BASE)
       .patch('/agent/v1/update', { agentId: AGENT, instruction: 'v2' })
       .reply(200, { status: 'success', agent: LIVE })
+      .patch('/agent/v1/update', (body) => body.instruction === 'v2' && body.name === LIVE.name)
+      .reply(200, { status: 'success', agent: LIVE });
+    const { releaser } = makeReleaser();
+    const draft = await releaser.editDraft(AGENT, { instructions: 'v2' });
+    expect(draft).toMatchObject({ meta: { updatedFields: ['instruction'] } });
+    expect(draft.baseVersionId).toContain('did not show the draft');
+  });
+
+  it('a managed field the live agent does not show cannot be reset, and the detail names it', async () => {
+    const { extendedThinking: _omitted, ...withoutThinking } = LIVE;
+    getLive(withoutThinking);
+    nock(BASE)
+      .patch('/agent/v1/update', { agentId: AGENT, instruction: 'v2' })
+      .reply(200, {})
+      .patch('/agent/v1/update', (body) => body.instruction === 'v2' && !('extendedThinking' in body))
+      .reply(200, {});
+    const { releaser } = makeReleaser();
+    const draft = await releaser.editDraft(AGENT, { instructions: 'v2' });
+    expect(draft.baseVersionId).toContain('nor extendedThinking');
+  });
+
+  it('a failed reset: the written fields are put back, nothing is published, the error surfaces', async () => {
+    getLive();
+    nock(BASE)
+      .patch('/agent/v1/update', { agentId: AGENT, instruction: 'v2' })
+      .reply(200, {})
+      .patch('/agent/v1/update', (body) => body.instruction === 'v2' && 'name' in body)
+      .reply(400, { message: 'name must be 1-80 characters' })
       .patch('/agent/v1/update', { agentId: AGENT, instruction: 'v1' })
       .reply(200, {});
     const { releaser } = makeReleaser();
-    const error = await rejectionOf(releaser.editDraft(AGENT, { instructions: 'v2' }));
-    expect(error).toMatchObject({ details: { reason: 'draft-unreadable' } });
+    const error = await rejectionOf(release(releaser, AGENT, { instructions: 'v2' }));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ operation: 'editDraft' });
   });
 
   it('a field the live agent does not show cannot be restored, and the error says so', async () => {

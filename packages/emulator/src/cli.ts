@@ -1,6 +1,7 @@
 import { type AtomsEmulator, startAtomsEmulator } from './atoms-emulator.js';
 import type { AtomsVersioning } from './atoms-v2-state.js';
 import { type LangdockEmulator, startLangdockEmulator } from './langdock-emulator.js';
+import type { LangdockUpdateAnswer } from './langdock-routes.js';
 
 /** Parsed command line of `agent-release-emulator`. */
 export interface CliOptions {
@@ -16,6 +17,8 @@ export interface CliOptions {
   openDraftId?: 'draftId' | '_id';
   /** The v2 stale-edit 409 (see `AtomsEmulatorOptions.draftConflict`). */
   draftConflict?: 'rich' | 'lean';
+  /** What the Langdock update answers (see `LangdockEmulatorOptions.updateAnswer`). */
+  langdockUpdateAnswer?: LangdockUpdateAnswer;
   help?: boolean;
 }
 
@@ -43,6 +46,9 @@ Options:
   --draft-conflict rich|lean
                             v2 stale-edit 409: DraftConflictError with data.conflict
                             (default rich) or production's lean errors-only form
+  --langdock-update-answer agent|bare
+                            Langdock update answer: {status, message, agent} showing
+                            the draft (default agent) or {status, message} only
   -h, --help                show this help`;
 
 const NUMERIC: Record<string, 'atomsPort' | 'langdockPort' | 'securityCheckMs' | 'latencyMs'> = {
@@ -53,13 +59,14 @@ const NUMERIC: Record<string, 'atomsPort' | 'langdockPort' | 'securityCheckMs' |
 };
 const TEXT: Record<
   string,
-  'atomsApiKey' | 'langdockApiKey' | 'versioning' | 'openDraftId' | 'draftConflict'
+  'atomsApiKey' | 'langdockApiKey' | 'versioning' | 'openDraftId' | 'draftConflict' | 'langdockUpdateAnswer'
 > = {
   '--api-key-atoms': 'atomsApiKey',
   '--api-key-langdock': 'langdockApiKey',
   '--versioning': 'versioning',
   '--open-draft-id': 'openDraftId',
   '--draft-conflict': 'draftConflict',
+  '--langdock-update-answer': 'langdockUpdateAnswer',
 };
 
 /** Parses the flags (`--flag value` or `--flag=value`); throws with a usage hint on bad input. */
@@ -94,6 +101,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       if (value !== 'rich' && value !== 'lean')
         throw new Error(`${flag} must be rich or lean, got "${value}"`);
       options.draftConflict = value;
+    } else if (text === 'langdockUpdateAnswer') {
+      if (value !== 'agent' && value !== 'bare')
+        throw new Error(`${flag} must be agent or bare, got "${value}"`);
+      options.langdockUpdateAnswer = value;
     } else if (text) {
       options[text] = value;
     }
@@ -129,6 +140,7 @@ export async function runCli(
       port: options.langdockPort,
       apiKey: options.langdockApiKey,
       latencyMs: options.latencyMs,
+      updateAnswer: options.langdockUpdateAnswer,
     });
   } catch (error) {
     await atoms.close();

@@ -37,6 +37,7 @@ export type { FaultKind, FaultSpec } from './faults.js';
 export { FaultInjector } from './faults.js';
 export type { LangdockEmulator, LangdockEmulatorOptions, LangdockKeyOptions } from './langdock-emulator.js';
 export { startLangdockEmulator } from './langdock-emulator.js';
+export type { LangdockUpdateAnswer } from './langdock-routes.js';
 export type { LangdockAgentConfig } from './langdock-schema.js';
 export type {
   LangdockAgent,

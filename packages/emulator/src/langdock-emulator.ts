@@ -1,6 +1,6 @@
 import { EmulatorServer, type VendorProfile } from './http-kit.js';
 import { randomHex } from './ids.js';
-import { registerLangdockRoutes } from './langdock-routes.js';
+import { type LangdockUpdateAnswer, registerLangdockRoutes } from './langdock-routes.js';
 import { type LangdockEmulatorState, LangdockStore } from './langdock-state.js';
 import { Router } from './router.js';
 import type { CommonEmulatorOptions, EmulatorHandle } from './types.js';
@@ -12,6 +12,13 @@ export interface LangdockEmulatorOptions extends CommonEmulatorOptions {
   readOnlyApiKeys?: string[];
   /** The workspace default model a new agent gets when `model` is omitted. Default `gpt-4o`. */
   defaultModel?: string;
+  /**
+   * What `PATCH /agent/v1/update` answers, which Langdock does not specify ("Agent updated
+   * successfully"): `'agent'` (default) `{status, message, agent}` with `agent` showing the draft,
+   * as it is believed to; `'bare'` `{status, message}` only, so clients can be tested under the
+   * reading where nothing shows the draft.
+   */
+  updateAnswer?: LangdockUpdateAnswer;
 }
 
 /** Per-key options of `addApiKey` on the Langdock emulator. */
@@ -60,7 +67,10 @@ export async function startLangdockEmulator(
   const store = new LangdockStore(clock, options.defaultModel ?? 'gpt-4o');
   const readOnly = new Set(options.readOnlyApiKeys ?? []);
   const router = new Router();
-  registerLangdockRoutes(router, store, { isReadOnly: (key) => readOnly.has(key) });
+  registerLangdockRoutes(router, store, {
+    isReadOnly: (key) => readOnly.has(key),
+    updateAnswer: options.updateAnswer ?? 'agent',
+  });
   const server = new EmulatorServer({
     ...options,
     apiKeys: [...(options.apiKeys ?? []), ...readOnly],

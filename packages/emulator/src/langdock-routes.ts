@@ -4,9 +4,14 @@ import { isPlainObject } from './json-utils.js';
 import { type LangdockStore, langdockError } from './langdock-state.js';
 import type { RouteRequest, Router } from './router.js';
 
+/** The two readings of Langdock's unspecified update answer (see `LangdockEmulatorOptions`). */
+export type LangdockUpdateAnswer = 'agent' | 'bare';
+
 /** Langdock's agent routes need the `AGENT_API` scope; read-only keys may list and get. */
 export interface LangdockAccess {
   isReadOnly(apiKey: string): boolean;
+  /** Whether the update answer shows the draft (`agent`) or only `{status, message}` (`bare`). */
+  updateAnswer: LangdockUpdateAnswer;
 }
 
 /** Models `GET /agent/v1/models` lists; any non-empty model name is accepted on writes. */
@@ -56,15 +61,13 @@ export function registerLangdockRoutes(router: Router, store: LangdockStore, acc
     const body = objectBody(req);
     const agent = store.requireAgent(agentIdOf(body.agentId), req.apiKey);
     store.update(agent, body);
-    // Langdock shows the draft nowhere else; the update answer is the only read of it.
+    const answer = { status: 'success', message: 'Agent updated successfully' };
+    if (access.updateAnswer === 'bare') return { status: 200, body: answer };
+    // Langdock shows the draft nowhere else; this reading's update answer is the only read of it.
     const { id, createdAt, updatedAt, disabled } = store.view(agent);
     return {
       status: 200,
-      body: {
-        status: 'success',
-        message: 'Agent updated successfully',
-        agent: { id, ...store.draft(agent.id), createdAt, updatedAt, disabled },
-      },
+      body: { ...answer, agent: { id, ...store.draft(agent.id), createdAt, updatedAt, disabled } },
     };
   });
 

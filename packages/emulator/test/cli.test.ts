@@ -42,6 +42,28 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(['--draft-conflict', 'poor'])).toThrow(/rich or lean/);
   });
 
+  it('parses the Langdock reading of the update answer the docs leave open', () => {
+    expect(parseCliArgs(['--langdock-update-answer', 'bare'])).toEqual({ langdockUpdateAnswer: 'bare' });
+    expect(parseCliArgs(['--langdock-update-answer=agent'])).toEqual({ langdockUpdateAnswer: 'agent' });
+    expect(() => parseCliArgs(['--langdock-update-answer', 'full'])).toThrow(/agent or bare/);
+  });
+
+  it('starts the Langdock emulator with the chosen update answer', async () => {
+    const running = await runCli(['--langdock-update-answer', 'bare'], () => undefined);
+    try {
+      const { langdock } = running!;
+      const agentId = langdock.state.createAgent({ name: 'cli', publish: true });
+      const res = await fetch(`${langdock.baseUrl}/agent/v1/update`, {
+        method: 'PATCH',
+        headers: { Authorization: `Bearer ${langdock.apiKey}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ agentId, instruction: 'x' }),
+      });
+      expect(await res.json()).toEqual({ status: 'success', message: 'Agent updated successfully' });
+    } finally {
+      await running?.close();
+    }
+  });
+
   it('rejects unknown flags, missing values and bad numbers', () => {
     expect(() => parseCliArgs(['--nope'])).toThrow(/Unknown option/);
     expect(() => parseCliArgs(['--atoms-port'])).toThrow(/Missing value/);

@@ -144,6 +144,23 @@ describe('PATCH /agent/v1/update', () => {
     expect(emu.state.draft(id)?.conversationStarters).toEqual([]);
   });
 
+  it('answers bare {status, message} under updateAnswer: bare, still changing the draft', async () => {
+    const emu = await start({ updateAnswer: 'bare' });
+    const id = emu.state.createAgent({ name: 'Bot', publish: true });
+    const res = await call('PATCH', '/agent/v1/update', { agentId: id, instruction: 'new' });
+    expect(res.status).toBe(200);
+    // Langdock documents no body beyond "Agent updated successfully": nothing shows the draft.
+    expect(res.body).toEqual({ status: 'success', message: 'Agent updated successfully' });
+    expect(emu.state.draft(id)?.instruction).toBe('new');
+  });
+
+  it('shows the draft as `agent` by default (updateAnswer: agent)', async () => {
+    await start({ updateAnswer: 'agent' });
+    const id = langdock!.state.createAgent({ name: 'Bot', publish: true });
+    const res = await call('PATCH', '/agent/v1/update', { agentId: id, instruction: 'new' });
+    expect(res.body).toMatchObject({ agent: { id, instruction: 'new' } });
+  });
+
   it('validates fields and the agentId', async () => {
     const emu = await start();
     const id = emu.state.createAgent({ name: 'Bot' });
