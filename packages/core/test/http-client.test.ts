@@ -299,8 +299,9 @@ describe('HttpClient deadlines and abort', () => {
   });
 
   it('retries an idempotent GET that timed out', async () => {
-    nock(BASE).get('/slow').delay(500).reply(200, { ok: true }).get('/slow').reply(200, { ok: true });
-    const res = await client({ timeoutMs: 50 }).http.request({
+    // Far apart, so a loaded machine cannot make the quick second answer miss the deadline too.
+    nock(BASE).get('/slow').delay(5_000).reply(200, { ok: true }).get('/slow').reply(200, { ok: true });
+    const res = await client({ timeoutMs: 400 }).http.request({
       operation: 'read',
       method: 'GET',
       path: '/slow',
