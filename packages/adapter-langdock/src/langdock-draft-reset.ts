@@ -1,7 +1,6 @@
 import type { LangdockAgent } from './langdock-api.js';
 import { liveConfigFields } from './langdock-config.js';
 import { LANGDOCK_CONFIG_FIELDS } from './langdock-draft-diff.js';
-import { LANGDOCK_LIVE_VERSION_ID } from './langdock-ids.js';
 
 /**
  * What to write when the update answer did not show the shared draft (Langdock documents no body
@@ -30,11 +29,10 @@ export function draftReset(live: LangdockAgent, written: Readonly<Record<string,
 }
 
 /**
- * The `DraftRef.baseVersionId` of a reset draft: the draft now derives from the live version, and
- * the rest says what could not be checked. `release()` shows it in its `edit-draft` step detail,
- * the one place an adapter can tell the caller this without a field of its own in core.
+ * The `DraftRef.caveats` entry of a reset draft: what could not be checked. `release()` passes it
+ * on as `ReleaseResult.caveats`.
  */
 export function draftResetNote(reset: DraftReset): string {
   const also = reset.notReset.length > 0 ? `, nor ${reset.notReset.join(', ')}` : '';
-  return `${LANGDOCK_LIVE_VERSION_ID} (Langdock's update answer did not show the draft, so every field this adapter manages was set to live + this change; unpublished edits to fields it does not manage were not checked${also})`;
+  return `Langdock's update answer did not show the draft, so every field this adapter manages was set to live + this change; unpublished edits to fields it does not manage were not checked${also}.`;
 }

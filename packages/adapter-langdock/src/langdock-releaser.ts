@@ -133,8 +133,7 @@ export class LangdockReleaser implements AgentReleaser {
    *    and Langdock has no other read of the draft; so a second `PATCH` sets every field this
    *    adapter manages to live + this change (`draftReset`): foreign edits to those fields are
    *    overwritten, not shipped. Edits to fields the adapter does not manage cannot be checked;
-   *    the ref's `baseVersionId` (`live (...)`, shown in `release()`'s `edit-draft` step detail)
-   *    says so. If the reset fails, the written fields are put back and its error is thrown.
+   *    the ref's `caveats` (passed on as `release()`'s `ReleaseResult.caveats`) say so. If the reset fails, the written fields are put back and its error is thrown.
    *
    * Sends nothing at all when no change is for Langdock (e.g. only `providerOptions.atoms`).
    *
@@ -157,12 +156,12 @@ export class LangdockReleaser implements AgentReleaser {
         LANGDOCK_PROVIDER,
       ) ?? this.#foreignDraftEdits;
     throwIfAborted(opts.signal, `${LANGDOCK_PROVIDER} editDraft`);
-    // `restore`: the live values of the written fields, for `discardDraft`; `base`: a reset's note.
-    const ref = (updatedFields: string[], restore?: Record<string, unknown>, base?: string): DraftRef => ({
+    // `restore`: the live values of the written fields, for `discardDraft`; `caveat`: a reset's note.
+    const ref = (updatedFields: string[], restore?: Record<string, unknown>, caveat?: string): DraftRef => ({
       provider: LANGDOCK_PROVIDER,
       agentId,
       draftId: LANGDOCK_DRAFT_ID,
-      ...(base !== undefined ? { baseVersionId: base } : {}),
+      ...(caveat !== undefined ? { caveats: [caveat] } : {}),
       meta: restore ? { updatedFields, restore } : { updatedFields },
     });
     if (Object.keys(fields).length === 0) return ref([]);
@@ -203,7 +202,7 @@ export class LangdockReleaser implements AgentReleaser {
 
   /**
    * Step 4 of `editDraft`: sets every managed field of the unseen draft to live + `fields` and
-   * returns the note for the ref's `baseVersionId`. On failure puts `restore` back and rethrows.
+   * returns the note for the ref's `caveats`. On failure puts `restore` back and rethrows.
    */
   async #resetDraft(
     agentId: string,

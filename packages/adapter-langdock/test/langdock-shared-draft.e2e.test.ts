@@ -166,9 +166,10 @@ describe('shared draft (emulator, bare update answer)', () => {
       ...emu.state.versions(agentId)[1]?.config,
       instruction: 'v2',
     });
-    const detail = result.steps.find((s) => s.name === 'edit-draft')?.detail;
-    expect(detail).toContain('did not show the draft');
-    expect(detail).toContain('not checked');
+    // The caller is told what could not be checked, in the result itself.
+    expect(result.caveats).toHaveLength(1);
+    expect(result.caveats?.[0]).toContain('did not show the draft');
+    expect(result.caveats?.[0]).toContain('not checked');
   });
 
   it('UI draft edits to managed fields are not shipped: the version is live + this change', async () => {

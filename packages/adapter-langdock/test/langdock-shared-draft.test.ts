@@ -160,9 +160,9 @@ describe('someone else’s unpublished edits in the shared draft', () => {
     const { releaser, logger } = makeReleaser();
     const result = await release(releaser, AGENT, { instructions: 'v2' });
     expect(result).toMatchObject({ status: 'released', version: { id: VERSION.id } });
-    const detail = result.steps.find((s) => s.name === 'edit-draft')?.detail ?? '';
-    expect(detail).toContain('did not show the draft');
-    expect(detail).toContain('fields it does not manage were not checked');
+    const [caveat] = result.caveats ?? [];
+    expect(caveat).toContain('did not show the draft');
+    expect(caveat).toContain('fields it does not manage were not checked');
     expect(logger.lines.some((l) => l.startsWith('warn') && l.includes('did not show the draft'))).toBe(true);
     expectNoSecret(result, logger.lines);
   });
@@ -177,7 +177,8 @@ describe('someone else’s unpublished edits in the shared draft', () => {
     const { releaser } = makeReleaser();
     const draft = await releaser.editDraft(AGENT, { instructions: 'v2' });
     expect(draft).toMatchObject({ meta: { updatedFields: ['instruction'] } });
-    expect(draft.baseVersionId).toContain('did not show the draft');
+    expect(draft.caveats?.[0]).toContain('did not show the draft');
+    expect(draft.baseVersionId).toBeUndefined();
   });
 
   it('a managed field the live agent does not show cannot be reset, and the detail names it', async () => {
@@ -190,7 +191,7 @@ describe('someone else’s unpublished edits in the shared draft', () => {
       .reply(200, {});
     const { releaser } = makeReleaser();
     const draft = await releaser.editDraft(AGENT, { instructions: 'v2' });
-    expect(draft.baseVersionId).toContain('nor extendedThinking');
+    expect(draft.caveats?.[0]).toContain('nor extendedThinking');
   });
 
   it('a failed reset: the written fields are put back, nothing is published, the error surfaces', async () => {

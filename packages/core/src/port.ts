@@ -36,6 +36,11 @@ export interface DraftRef {
   readonly baseVersionId?: string | undefined;
   /** The provider's draft revision counter after the edit, when it has one. */
   readonly revision?: number | undefined;
+  /**
+   * What the adapter could not check while editing, one sentence each (e.g. a vendor answer that
+   * did not show the draft). `release()` passes them on as {@link ReleaseResult.caveats}.
+   */
+  readonly caveats?: readonly string[] | undefined;
   /** Adapter-private facts needed to publish this draft (never secrets). */
   readonly meta?: Readonly<Record<string, unknown>> | undefined;
 }

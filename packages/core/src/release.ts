@@ -93,6 +93,12 @@ export interface ReleaseResult {
   reconciled?: boolean | undefined;
   /** Why nothing was published, when `unchanged`. */
   unchangedReason?: 'no-changes' | undefined;
+  /**
+   * What the release could not check, as the adapter told it (e.g. Langdock: its update answer did
+   * not show the shared draft, so edits to fields it does not manage were not compared). Absent
+   * when everything was checked.
+   */
+  caveats?: readonly string[] | undefined;
   steps: ReleaseStep[];
   durationMs: number;
 }
@@ -243,6 +249,7 @@ async function releaseSteps(
     () => releaser.editDraft(agentId, changes, { draftId: options.draftId, signal }),
     (d) => `draft ${d.draftId}${d.baseVersionId ? ` from version ${d.baseVersionId}` : ''}`,
   );
+  const caveats = draft.caveats?.length ? { caveats: [...draft.caveats] } : {};
   const onGateProgress = (progress: GateProgress) =>
     emit({ type: 'gate-progress', provider, agentId, progress });
   let publishStarted = false;
@@ -274,7 +281,13 @@ async function releaseSteps(
   if (outcome.status === 'unchanged') {
     runner.skip('activate', 'nothing new to activate');
     runner.skip('confirm', 'nothing new to confirm');
-    return { status: 'unchanged', provider, agentId, unchangedReason: outcome.reason ?? 'no-changes' };
+    return {
+      status: 'unchanged',
+      provider,
+      agentId,
+      unchangedReason: outcome.reason ?? 'no-changes',
+      ...caveats,
+    };
   }
   if (!outcome.reconciled) seen.ownVersion = outcome.version;
 
@@ -320,6 +333,7 @@ async function releaseSteps(
     agentId,
     version,
     ...(outcome.reconciled ? { reconciled: true } : {}),
+    ...caveats,
   };
 }
 
