@@ -73,8 +73,9 @@ export class AtomsV1Releaser implements AgentReleaser {
   readonly apiGeneration = 'v1' as const;
   readonly #deps: AtomsReleaserDeps;
   /**
-   * Per agent, the version this instance last made live, so `getActiveVersion` can confirm it
-   * from the agent read alone. Publish answers are not remembered: they predate activation.
+   * Per agent, the version this instance last made live (and, when it published it, the base it
+   * was made from), so `getActiveVersion` can confirm it from the agent read alone. Publish
+   * answers are not remembered: they predate activation.
    */
   readonly #activated = new BoundedMap<string, { version: VersionInfo; base?: string | undefined }>(
     ACTIVATED_MEMORY_MAX,
@@ -193,7 +194,11 @@ export class AtomsV1Releaser implements AgentReleaser {
     return outcome.version.id;
   }
 
-  /** The agent's `activeVersionId` with its version row, or `null`. */
+  /**
+   * The agent's `activeVersionId` with its version row, or `null`. Right after this instance
+   * activated a version, a concurrent writer's version that overwrote it is not reported while
+   * that writer is restoring ours (bounded wait, see `settle.ts`).
+   */
   async getActiveVersion(agentId: string, opts: GetActiveVersionOptions = {}): Promise<VersionInfo | null> {
     return this.#readActive(parseReadArgs(agentId, opts.signal, 'getActiveVersion'), opts.signal, true);
   }
@@ -212,12 +217,7 @@ export class AtomsV1Releaser implements AgentReleaser {
     if (remembered?.version.id === activeId) return { ...remembered.version, isActive: true };
     const row = await getVersion(this.#deps.http, id, activeId, signal);
     // A concurrent writer's version overwrote ours and is about to restore it: see settle.ts.
-    const base = remembered?.base;
-    if (
-      settle &&
-      base !== undefined &&
-      (await awaitRestore(this.#deps, id, { ...remembered!, base }, row, signal))
-    ) {
+    if (settle && remembered && (await awaitRestore(this.#deps, id, remembered, row, signal))) {
       return this.#readActive(id, signal, false);
     }
     return { ...toVersionInfo(id, row, true), isActive: true };

@@ -25,13 +25,13 @@ const RESTORE_WAIT_MS = 20_000;
 export async function awaitRestore(
   deps: AtomsReleaserDeps,
   agentId: string,
-  ours: { version: VersionInfo; base: string },
+  ours: { version: VersionInfo; base?: string | undefined },
   live: AtomsVersionRow,
   signal: AbortSignal | undefined,
 ): Promise<boolean> {
-  if (live.sourceVersionId !== ours.base || !overwrote(toVersionInfo(agentId, live), ours.version)) {
-    return false;
-  }
+  // Without a base (a version this releaser did not publish, e.g. a rollback) there is no race.
+  if (ours.base === undefined || live.sourceVersionId !== ours.base) return false;
+  if (!overwrote(toVersionInfo(agentId, live), ours.version)) return false;
   const { clock, random, securityCheck } = deps;
   const deadline = clock.now() + RESTORE_WAIT_MS;
   let delay = securityCheck.minDelayMs;
