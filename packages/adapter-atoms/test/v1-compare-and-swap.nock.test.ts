@@ -62,4 +62,35 @@ describe('restoreIfOverwritten', () => {
     list('2026-01-01T00:00:25.000Z');
     await restoreIfOverwritten(deps(), AGENT, ours, V1, undefined);
   });
+
+  it('of two activations at the same instant, exactly one side restores: the earlier-published one wins', async () => {
+    const at = '2026-01-01T00:00:20.000Z';
+    // V3 published at :10, V2 at :12; both went live at :20 (same server millisecond).
+    const rows = [
+      versionRow(V3, { publishedAt: '2026-01-01T00:00:10.000Z', activatedAt: at }),
+      versionRow(V2, { publishedAt: '2026-01-01T00:00:12.000Z', activatedAt: at }),
+      versionRow(V1, { activatedAt: '2026-01-01T00:00:00.000Z' }),
+    ];
+    const listed = () =>
+      api()
+        .get(`${P}/agent/${AGENT}/versions`)
+        .query({ limit: '10', skip: '0' })
+        .reply(200, ok({ versions: rows, total: 3 }));
+    const restore = api()
+      .patch(`${P}/agent/${AGENT}/versions/${V3}/activate`)
+      .reply(200, ok(versionRow(V3, { isActive: true })));
+    const v3 = { ...ours, createdAt: '2026-01-01T00:00:10.000Z', activatedAt: at };
+    const v2 = { ...ours, id: V2, createdAt: '2026-01-01T00:00:12.000Z', activatedAt: at };
+
+    // V3's writer keeps its activation: nothing is restored.
+    listed();
+    await restoreIfOverwritten(deps(), AGENT, v3, V1, undefined);
+    expect(restore.isDone()).toBe(false);
+    // V2's writer gives way: it makes V3 live again and fails naming both.
+    listed();
+    const error = await restoreIfOverwritten(deps(), AGENT, v2, V1, undefined).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).toMatchObject({ details: { versionId: V2, concurrentVersionId: V3, live: V3 } });
+    expect(restore.isDone()).toBe(true);
+  });
 });

@@ -2,11 +2,12 @@
 // the same version must never both succeed with one change gone: the later one rebases (forks
 // again from what is live, re-applies, publishes, activates) or restores what was live and
 // fails with a ConflictError naming both versions.
-import { ConflictError } from '@agent-release/core';
+import { ConflictError, createInProcessReleaseLock, release } from '@agent-release/core';
 import { type AtomsEmulator, startAtomsEmulator } from '@agent-release/emulator';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAtomsReleaser } from '../src/index.js';
+import { expectLiveMatches } from './race-outcome.js';
 
 beforeAll(() => {
   nock.enableNetConnect('127.0.0.1');
@@ -75,5 +76,29 @@ describe('two v1 writers of one agent', () => {
     // Whoever succeeded is what is live.
     for (const r of results)
       if (r.status === 'fulfilled' && failed.length > 0) expect(live._id).toBe(r.value.id);
+  });
+
+  it('30 racing releases, each with its own lock: never two failures, live matches what each was told', {
+    timeout: 180_000,
+  }, async () => {
+    const { emulator, a, b } = await twoWriters();
+    for (let round = 0; round < 30; round++) {
+      const agentId = emulator.state.createAgent({ name: `support-${round}`, prompt: 'Initial', tools: [] });
+      const results = await Promise.allSettled([
+        release(a, agentId, { firstMessage: 'Hello from A' }, { lock: createInProcessReleaseLock() }),
+        release(
+          b,
+          agentId,
+          { providerOptions: { atoms: { backgroundSound: 'office' } } },
+          {
+            lock: createInProcessReleaseLock(),
+          },
+        ),
+      ]);
+      expectLiveMatches(emulator.state.activeVersion(agentId)!.config, results, [
+        ['firstMessage', 'Hello from A'],
+        ['backgroundSound', 'office'],
+      ]);
+    }
   });
 });

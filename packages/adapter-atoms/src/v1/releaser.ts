@@ -44,6 +44,7 @@ import { editV1Draft } from './edit.js';
 import { toVersionInfo } from './mapping.js';
 import { publishV1 } from './publish.js';
 import { getVersion, listVersionRows } from './requests.js';
+import { awaitRestore } from './settle.js';
 
 /**
  * Atoms v1: a published version goes live only through an explicit activate, which the
@@ -72,10 +73,13 @@ export class AtomsV1Releaser implements AgentReleaser {
   readonly apiGeneration = 'v1' as const;
   readonly #deps: AtomsReleaserDeps;
   /**
-   * Per agent, the version this instance last made live, so `getActiveVersion` can confirm it
-   * from the agent read alone. Publish answers are not remembered: they predate activation.
+   * Per agent, the version this instance last made live (and, when it published it, the base it
+   * was made from), so `getActiveVersion` can confirm it from the agent read alone. Publish
+   * answers are not remembered: they predate activation.
    */
-  readonly #activated = new BoundedMap<string, VersionInfo>(ACTIVATED_MEMORY_MAX);
+  readonly #activated = new BoundedMap<string, { version: VersionInfo; base?: string | undefined }>(
+    ACTIVATED_MEMORY_MAX,
+  );
   /** Per draft, the edits applied to it; per published version, its base and edits (to rebase). */
   readonly #draftEdits = new BoundedMap<string, readonly AtomsChangeSet[]>(ACTIVATED_MEMORY_MAX);
   readonly #published = new BoundedMap<string, PublishedPlan>(ACTIVATED_MEMORY_MAX);
@@ -148,7 +152,7 @@ export class AtomsV1Releaser implements AgentReleaser {
           this.#published.delete(id);
           await restoreIfOverwritten(this.#deps, args.agentId, version, plan.base, opts.signal);
         }
-        this.#activated.set(args.agentId, version);
+        this.#activated.set(args.agentId, { version, base: plan?.base });
         return version;
       } catch (error) {
         if (!(error instanceof LiveMovedError) || plan === undefined || rebases >= MAX_REBASES) throw error;
@@ -190,17 +194,32 @@ export class AtomsV1Releaser implements AgentReleaser {
     return outcome.version.id;
   }
 
-  /** The agent's `activeVersionId` with its version row, or `null`. */
+  /**
+   * The agent's `activeVersionId` with its version row, or `null`. Right after this instance
+   * activated a version, a concurrent writer's version that overwrote it is not reported while
+   * that writer is restoring ours (bounded wait, see `settle.ts`).
+   */
   async getActiveVersion(agentId: string, opts: GetActiveVersionOptions = {}): Promise<VersionInfo | null> {
-    const id = parseReadArgs(agentId, opts.signal, 'getActiveVersion');
-    const agent = await getAtomsAgent(this.#deps.http, id, {}, opts.signal);
+    return this.#readActive(parseReadArgs(agentId, opts.signal, 'getActiveVersion'), opts.signal, true);
+  }
+
+  async #readActive(
+    id: string,
+    signal: AbortSignal | undefined,
+    settle: boolean,
+  ): Promise<VersionInfo | null> {
+    const agent = await getAtomsAgent(this.#deps.http, id, {}, signal);
     const activeId = agent.activeVersionId ?? agent.versionId ?? undefined;
     if (activeId === undefined) return null;
     // The agent read proves which version is live. When it names the version this instance just
     // activated, the activate answer already gave its number, label and check (as of then).
     const remembered = this.#activated.get(id);
-    if (remembered !== undefined && remembered.id === activeId) return { ...remembered, isActive: true };
-    const row = await getVersion(this.#deps.http, id, activeId, opts.signal);
+    if (remembered?.version.id === activeId) return { ...remembered.version, isActive: true };
+    const row = await getVersion(this.#deps.http, id, activeId, signal);
+    // A concurrent writer's version overwrote ours and is about to restore it: see settle.ts.
+    if (settle && remembered && (await awaitRestore(this.#deps, id, remembered, row, signal))) {
+      return this.#readActive(id, signal, false);
+    }
     return { ...toVersionInfo(id, row, true), isActive: true };
   }
 
