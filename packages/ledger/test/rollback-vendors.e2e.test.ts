@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAtomsReleaser } from '@agent-release/adapter-atoms';
 import { createLangdockReleaser } from '@agent-release/adapter-langdock';
-import { type AgentReleaser, release, rollback } from '@agent-release/core';
+import { type AgentReleaser, NotFoundError, release, rollback } from '@agent-release/core';
 import { startAtomsEmulator, startLangdockEmulator } from '@agent-release/emulator';
 import { createSqliteLedger } from '@agent-release/ledger';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -113,5 +113,29 @@ describe.each(Object.keys(vendors))('rollback on %s against its emulator, record
       snapshotAfter: { instructions: 'Second release.' },
     });
     expect(history[0]).toMatchObject({ snapshotAfter: { instructions: 'First release.' } });
+  });
+});
+
+describe.each(Object.keys(vendors))("rollback({ to: 'previous' }) in a row on %s", (name) => {
+  it('three releases, three rollbacks walk back one release each; a fourth finds nothing earlier', async () => {
+    const vendor = await vendors[name]!();
+    cleanups.push(() => vendor.close());
+    const ledger = await ledgerFile();
+    const { releaser, agentId } = vendor;
+    for (const instructions of ['First.', 'Second.', 'Third.']) {
+      expect((await release(releaser, agentId, { instructions }, { ledger })).status).toBe('released');
+    }
+
+    const live: Array<string | undefined> = [];
+    for (let i = 0; i < 3; i++) {
+      expect((await rollback(releaser, agentId, { to: 'previous' }, { ledger })).status).toBe('rolled-back');
+      live.push(vendor.livePrompt());
+    }
+    expect(live).toEqual(['Second.', 'First.', 'Original.']);
+
+    await expect(rollback(releaser, agentId, { to: 'previous' }, { ledger })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    expect(vendor.livePrompt()).toBe('Original.');
   });
 });
