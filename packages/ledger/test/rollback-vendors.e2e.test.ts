@@ -139,3 +139,35 @@ describe.each(Object.keys(vendors))("rollback({ to: 'previous' }) in a row on %s
     expect(vendor.livePrompt()).toBe('Original.');
   });
 });
+
+// Issue 8: a release killed between the vendor publish and the ledger's finish (simulated: the
+// entry begins, the vendor changes or not, no finish). `previous` must undo it only if it went live.
+describe.each(Object.keys(vendors))("rollback({ to: 'previous' }) after a crashed release on %s", (name) => {
+  it.each([
+    ['went live', true, ['First.', 'Original.']],
+    ['never went live', false, ['Original.']],
+  ] as const)('the crashed release %s', async (_case, wentLive, expected) => {
+    const vendor = await vendors[name]!();
+    cleanups.push(() => vendor.close());
+    const ledger = await ledgerFile();
+    const { releaser, agentId } = vendor;
+    await release(releaser, agentId, { instructions: 'First.' }, { ledger });
+    await ledger.begin({
+      kind: 'release',
+      provider: releaser.provider,
+      agentId,
+      versionBefore: (await releaser.getActiveVersion(agentId))?.id,
+      snapshotBefore: { instructions: 'First.' },
+      snapshotAfter: { instructions: 'Second.' },
+      startedAt: new Date().toISOString(),
+    });
+    if (wentLive) await release(releaser, agentId, { instructions: 'Second.' });
+
+    const live: Array<string | undefined> = [];
+    for (const _ of expected) {
+      await rollback(releaser, agentId, { to: 'previous' }, { ledger });
+      live.push(vendor.livePrompt());
+    }
+    expect(live).toEqual(expected);
+  });
+});
