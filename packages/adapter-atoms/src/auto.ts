@@ -28,7 +28,7 @@ import {
 } from '@agent-release/core';
 import { BoundedMap } from '@agent-release/core/provider';
 import { isErrorCode } from './shared/errors.js';
-import { ATOMS_PROVIDER, atomsObjectIdSchema, parseAgentId } from './shared/ids.js';
+import { ATOMS_PROVIDER, atomsObjectIdSchema, parseAgentId, parseVersionId } from './shared/ids.js';
 import { type AtomsListVersionsOptions, validateRelease } from './shared/input.js';
 import type { AtomsApiGeneration } from './shared/options.js';
 import type { AtomsV1Releaser } from './v1/releaser.js';
@@ -96,6 +96,11 @@ export class AtomsAutoReleaser implements AgentReleaser {
   validate(input: ReleaseInput): void {
     // v2 is the main path; an agent still on v1 is checked by the v1 rules before its first request.
     validateRelease(input, 'v2');
+  }
+
+  /** Atoms version ids are ObjectIds on every generation; see {@link parseVersionId}. */
+  validateVersionId(versionId: string, what = 'versionId'): void {
+    parseVersionId(versionId, what);
   }
 
   async editDraft(agentId: string, changes: AgentChanges, opts: EditDraftOptions = {}): Promise<DraftRef> {

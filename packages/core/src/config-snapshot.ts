@@ -2,7 +2,8 @@ import type { AgentChanges } from './changes.js';
 import type { ConfigSnapshot, LedgerEntry } from './ledger.js';
 import { redactKnownSecrets } from './redact.js';
 
-const NEUTRAL_FIELDS = ['instructions', 'firstMessage', 'model'] as const;
+/** The provider-neutral fields a snapshot can name. */
+export const NEUTRAL_FIELDS = ['instructions', 'firstMessage', 'model'] as const;
 
 /**
  * The part of `config` that `changes` touches: the neutral fields it names and, per provider, the

@@ -9,6 +9,11 @@ import type {
 } from './ledger.js';
 import type { StepRecord } from './step-runner.js';
 
+/** The `errorCode` of an entry settled as `abandoned`. */
+const ABANDONED = 'ABANDONED';
+// How far back the next attempt looks for entries a crashed writer left running.
+const SETTLE_LOOKBACK = 50;
+
 /** Who and what an attempt is about, as `release()` and `rollback()` know it from their options. */
 export type LedgerContext = Pick<
   LedgerEntryStart,
@@ -24,6 +29,9 @@ export class LedgerRecorder {
   #entry: LedgerEntry | undefined;
   #armed = false;
   #finished = false;
+  /** Set inside `within`, which the orchestrators run while holding the release lease. */
+  #leased = false;
+  #settled = false;
 
   constructor(
     private readonly ledger: ReleaseLedger | undefined,
@@ -57,6 +65,7 @@ export class LedgerRecorder {
     facts: Pick<LedgerEntryStart, 'versionBefore' | 'snapshotBefore' | 'snapshotAfter'>,
   ): Promise<void> {
     if (!this.ledger || this.#entry) return;
+    await this.#settleAbandoned(facts.versionBefore);
     this.#entry = await this.ledger.begin({
       ...this.context,
       ...facts,
@@ -80,6 +89,7 @@ export class LedgerRecorder {
     surface: (error: unknown) => unknown,
   ): Promise<{ value: T; ledgerError: unknown }> {
     let value: T;
+    this.#leased = true;
     try {
       value = await body();
     } catch (error) {
@@ -88,6 +98,31 @@ export class LedgerRecorder {
     }
     const { outcome, ...facts } = ended(value);
     return { value, ledgerError: await this.finish(outcome, { ...facts, steps }) };
+  }
+
+  /**
+   * Finishes the agent's `running` entries as `abandoned`. Only a holder of the lease may: the
+   * writer of such an entry lost the lease without finishing (crashed, killed), so nobody else
+   * ever will. `liveNow` (this attempt's `versionBefore`) says what that writer left live; its
+   * `snapshotAfter` stays, so a rollback can still tell whether it took effect. Best effort per
+   * entry: one the store refuses to settle stays `running`, which `previous` trusts no more.
+   */
+  async #settleAbandoned(liveNow: string | undefined): Promise<void> {
+    if (!this.ledger || !this.#leased || this.#settled) return;
+    this.#settled = true;
+    const { provider, agentId } = this.context;
+    const history = await this.ledger.history({ provider, agentId, limit: SETTLE_LOOKBACK });
+    for (const stale of history.filter((e) => e.outcome === 'running')) {
+      await this.ledger
+        .finish(stale.id, {
+          outcome: 'abandoned',
+          versionAfter: liveNow,
+          errorCode: ABANDONED,
+          steps: [],
+          finishedAt: new Date(this.clock.now()).toISOString(),
+        })
+        .catch(() => undefined);
+    }
   }
 
   /**

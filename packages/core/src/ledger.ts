@@ -21,8 +21,13 @@ export interface ConfigSnapshot {
   providerOptions?: Record<string, Record<string, unknown> | undefined> | undefined;
 }
 
-/** How an attempt ended. `running` until `finish` is called (or the writer crashed). */
-export type LedgerOutcome = 'running' | 'released' | 'unchanged' | 'rolled-back' | 'failed';
+/**
+ * How an attempt ended. `running` until `finish` is called (or the writer crashed).
+ * `abandoned`: the writer never finished it (crashed, killed) and the next attempt on the agent,
+ * holding the lease the writer lost, settled it; its `versionAfter` is what that attempt found
+ * live, so the crashed attempt may or may not have taken effect.
+ */
+export type LedgerOutcome = 'running' | 'released' | 'unchanged' | 'rolled-back' | 'failed' | 'abandoned';
 
 /** What `begin` records. */
 export interface LedgerEntryStart {

@@ -199,4 +199,11 @@ export interface AgentReleaser {
    * anything. {@link release} calls it first so that nothing is half-done on bad input.
    */
   validate?(input: ReleaseInput): void;
+  /**
+   * Throws a `ValidationError` if `versionId` cannot be a version id of this provider, without
+   * sending anything; `what` names the field in the message (default `versionId`). `rollback()`
+   * calls it in its validate step, so a malformed target takes no lease, sends no request and
+   * leaves no ledger entry.
+   */
+  validateVersionId?(versionId: string, what?: string): void;
 }

@@ -3,8 +3,19 @@ import { changesOfSnapshot, isEmptySnapshot, snapshotToUndo } from './config-sna
 import { NotFoundError, UnsupportedOperationError } from './errors.js';
 import type { ConfigSnapshot, LedgerEntry, ReleaseLedger } from './ledger.js';
 import type { AgentReleaser, VersionInfo } from './port.js';
+import { type UndoStack, undoStack } from './rollback-history.js';
 
-/** Where a rollback goes: a version id, or `'previous'` (what was live before the current one). */
+/**
+ * Where a rollback goes: a version id, or `'previous'`.
+ *
+ * `'previous'` undoes the newest release still in effect: each `previous` walks one release
+ * further back, because a rollback undoes releases and is not itself a release to go back to.
+ * Three releases then three `previous` rollbacks leave the configuration of before the first
+ * release live; a fourth is a `NotFoundError`. The ledger says which releases are in effect (an
+ * attempt that never finished counts only if what is live shows it took effect); without a
+ * ledger, or when the live version is not the one the ledger last recorded, it is the version
+ * before the live one in the vendor's history.
+ */
 export interface RollbackTarget {
   to: string;
 }
@@ -15,7 +26,6 @@ export type RollbackPlan =
   | { kind: 'activate'; versionId: string; source: 'ledger' | 'vendor-history' | 'caller' }
   | { kind: 'republish'; versionId: string | undefined; changes: AgentChanges; restore: ConfigSnapshot };
 
-const SUCCESS = new Set(['released', 'rolled-back']);
 const LOOKBACK = 200;
 
 /**
@@ -31,14 +41,14 @@ export async function planRollback(
   signal: AbortSignal | undefined,
 ): Promise<RollbackPlan> {
   const provider = releaser.provider;
-  const history = ledger
-    ? (await ledger.history({ agentId, provider, limit: LOOKBACK })).filter(
-        (e) => SUCCESS.has(e.outcome) && e.versionAfter !== undefined,
-      )
-    : [];
+  const history = ledger ? await ledger.history({ agentId, provider, limit: LOOKBACK }) : [];
+  const stack = await undoStack(
+    history,
+    once(async () => releaser.readConfig?.(agentId, { signal })),
+  );
 
   if (releaser.capabilities.rollback === 'none') {
-    return planRepublish(provider, agentId, target, history);
+    return planRepublish(provider, agentId, target, stack);
   }
 
   if (target.to !== 'previous') {
@@ -46,9 +56,12 @@ export async function planRollback(
       ? { kind: 'already-live', versionId: target.to }
       : { kind: 'activate', versionId: target.to, source: 'caller' };
   }
-  const last = history[0];
-  if (last?.versionBefore && live && last.versionAfter === live.id) {
-    return { kind: 'activate', versionId: last.versionBefore, source: 'ledger' };
+  // The ledger speaks for the agent only while the live version is the one it last recorded.
+  const { head, releases } = stack;
+  if (head && live && (head.versionAfter === undefined || head.versionAfter === live.id)) {
+    const last = releases.at(-1);
+    if (!last) throw nothingEarlier(provider, agentId);
+    if (last.versionBefore) return { kind: 'activate', versionId: last.versionBefore, source: 'ledger' };
   }
   if (!releaser.listVersions) {
     throw new UnsupportedOperationError(
@@ -69,16 +82,16 @@ export async function planRollback(
 }
 
 /**
- * A vendor without version history or restore: undo the recorded attempts newer than the target
+ * A vendor without version history or restore: undo the recorded releases newer than the target
  * by re-publishing the values they replaced.
  */
 function planRepublish(
   provider: string,
   agentId: string,
   target: RollbackTarget,
-  history: readonly LedgerEntry[],
+  { head, releases }: UndoStack,
 ): RollbackPlan {
-  if (history.length === 0) {
+  if (!head) {
     throw new UnsupportedOperationError(
       `${provider} has no version history to roll back with, and no ledger entry records what agent ${agentId} looked like before; roll back with a ledger that recorded its releases.`,
       { provider, operation: 'rollback' },
@@ -87,21 +100,24 @@ function planRepublish(
   let newer: readonly LedgerEntry[];
   let versionId: string | undefined;
   if (target.to === 'previous') {
-    newer = history.slice(0, 1);
-    versionId = history[0]?.versionBefore;
+    const last = releases.at(-1);
+    if (!last) throw nothingEarlier(provider, agentId);
+    newer = [last];
+    versionId = last.versionBefore;
   } else {
-    const at = history.findIndex((e) => e.versionAfter === target.to);
+    if (head.versionAfter === target.to) return { kind: 'already-live', versionId: target.to };
+    const at = releases.findLastIndex((e) => e.versionAfter === target.to);
     if (at < 0) {
       throw new NotFoundError(
-        `The ledger has no release of agent ${agentId} that made version ${target.to} live.`,
+        `The ledger has no release of agent ${agentId} in effect that made version ${target.to} live.`,
         {
           provider,
           operation: 'rollback',
         },
       );
     }
-    if (at === 0) return { kind: 'already-live', versionId: target.to };
-    newer = history.slice(0, at);
+    // Newest first, as snapshotToUndo reads them.
+    newer = releases.slice(at + 1).reverse();
     versionId = target.to;
   }
   const restore = snapshotToUndo(newer);
@@ -112,4 +128,20 @@ function planRepublish(
     );
   }
   return { kind: 'republish', versionId, changes: changesOfSnapshot(restore), restore };
+}
+
+function nothingEarlier(provider: string, agentId: string): NotFoundError {
+  return new NotFoundError(
+    `Every release of agent ${agentId} the ledger recorded has been rolled back already, so there is no previous one to go back to; pass { to: versionId } to go to a given version.`,
+    { provider, operation: 'rollback' },
+  );
+}
+
+/** Runs `read` at most once, on first use. */
+function once<T>(read: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => {
+    result ??= read();
+    return result;
+  };
 }

@@ -252,7 +252,10 @@ function validateRollback(
       issues: [{ path: 'target.to', message: "must be a version id or 'previous'" }],
     });
   }
-  if (target.to !== 'previous') parseInput(versionIdSchema, target.to, 'target.to', provider);
+  if (target.to !== 'previous') {
+    parseInput(versionIdSchema, target.to, 'target.to', provider);
+    releaser.validateVersionId?.(target.to, 'target.to');
+  }
   validateLockOption(options.lock, provider);
   if (releaser.capabilities.rollback === 'none' && !options.ledger) {
     throw new UnsupportedOperationError(

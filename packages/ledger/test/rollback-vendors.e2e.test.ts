@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAtomsReleaser } from '@agent-release/adapter-atoms';
 import { createLangdockReleaser } from '@agent-release/adapter-langdock';
-import { type AgentReleaser, release, rollback } from '@agent-release/core';
+import { type AgentReleaser, NotFoundError, release, rollback } from '@agent-release/core';
 import { startAtomsEmulator, startLangdockEmulator } from '@agent-release/emulator';
 import { createSqliteLedger } from '@agent-release/ledger';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -113,5 +113,61 @@ describe.each(Object.keys(vendors))('rollback on %s against its emulator, record
       snapshotAfter: { instructions: 'Second release.' },
     });
     expect(history[0]).toMatchObject({ snapshotAfter: { instructions: 'First release.' } });
+  });
+});
+
+describe.each(Object.keys(vendors))("rollback({ to: 'previous' }) in a row on %s", (name) => {
+  it('three releases, three rollbacks walk back one release each; a fourth finds nothing earlier', async () => {
+    const vendor = await vendors[name]!();
+    cleanups.push(() => vendor.close());
+    const ledger = await ledgerFile();
+    const { releaser, agentId } = vendor;
+    for (const instructions of ['First.', 'Second.', 'Third.']) {
+      expect((await release(releaser, agentId, { instructions }, { ledger })).status).toBe('released');
+    }
+
+    const live: Array<string | undefined> = [];
+    for (let i = 0; i < 3; i++) {
+      expect((await rollback(releaser, agentId, { to: 'previous' }, { ledger })).status).toBe('rolled-back');
+      live.push(vendor.livePrompt());
+    }
+    expect(live).toEqual(['Second.', 'First.', 'Original.']);
+
+    await expect(rollback(releaser, agentId, { to: 'previous' }, { ledger })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    expect(vendor.livePrompt()).toBe('Original.');
+  });
+});
+
+// Issue 8: a release killed between the vendor publish and the ledger's finish (simulated: the
+// entry begins, the vendor changes or not, no finish). `previous` must undo it only if it went live.
+describe.each(Object.keys(vendors))("rollback({ to: 'previous' }) after a crashed release on %s", (name) => {
+  it.each([
+    ['went live', true, ['First.', 'Original.']],
+    ['never went live', false, ['Original.']],
+  ] as const)('the crashed release %s', async (_case, wentLive, expected) => {
+    const vendor = await vendors[name]!();
+    cleanups.push(() => vendor.close());
+    const ledger = await ledgerFile();
+    const { releaser, agentId } = vendor;
+    await release(releaser, agentId, { instructions: 'First.' }, { ledger });
+    await ledger.begin({
+      kind: 'release',
+      provider: releaser.provider,
+      agentId,
+      versionBefore: (await releaser.getActiveVersion(agentId))?.id,
+      snapshotBefore: { instructions: 'First.' },
+      snapshotAfter: { instructions: 'Second.' },
+      startedAt: new Date().toISOString(),
+    });
+    if (wentLive) await release(releaser, agentId, { instructions: 'Second.' });
+
+    const live: Array<string | undefined> = [];
+    for (const _ of expected) {
+      await rollback(releaser, agentId, { to: 'previous' }, { ledger });
+      live.push(vendor.livePrompt());
+    }
+    expect(live).toEqual(expected);
   });
 });

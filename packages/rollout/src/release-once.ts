@@ -35,10 +35,10 @@ export async function releaseOnce(
   if (done && (await isLive(releaser, job.agentId, job.changes, signal))) {
     return { outcome: 'skipped', versionId: done.versionAfter };
   }
-  // The newest attempt, if it crashed (`running`) or failed: it may have left a version published.
+  // The newest attempt, if it crashed (`running`, or `abandoned` once settled) or failed: it may
+  // have left a version published.
   const latest = earlier.find((e) => e.kind === 'release');
-  const crashed =
-    latest && (latest.outcome === 'running' || latest.outcome === 'failed') ? latest : undefined;
+  const crashed = latest && ['running', 'abandoned', 'failed'].includes(latest.outcome) ? latest : undefined;
   const common = {
     ledger: deps.ledger,
     lock: deps.lock,

@@ -2,6 +2,8 @@ import { type AgentReleaser, type LedgerEntry, rollback } from '@agent-release/c
 import type { JobOutcome, TargetJob, TargetTaskDeps } from './target-task.js';
 
 const SUCCESS = new Set(['released', 'rolled-back']);
+// A crashed attempt: still `running`, or settled as `abandoned` by the next holder of the lease.
+const UNFINISHED = new Set(['running', 'abandoned']);
 
 /**
  * Undoes this rollout's change to one agent, once, after a halt. The ledger tells whether the
@@ -26,7 +28,7 @@ export async function rollbackOnce(
   const first = mine.at(-1);
   const changed =
     mine.some((e) => e.outcome === 'released') ||
-    (mine.some((e) => e.outcome === 'running') && mine.some((e) => e.outcome === 'unchanged'));
+    (mine.some((e) => UNFINISHED.has(e.outcome)) && mine.some((e) => e.outcome === 'unchanged'));
   if (!first || !changed) return { outcome: 'unchanged' };
   const since = history.slice(0, history.indexOf(first));
   if (since.some((e) => e.kind === 'release' && e.rolloutId !== job.rolloutId && e.outcome === 'released')) {

@@ -21,7 +21,7 @@ import type {
 } from '@agent-release/core';
 import { BoundedMap } from '@agent-release/core/provider';
 import type { AtomsChangeSet } from '../shared/changes.js';
-import { ATOMS_PROVIDER, parseAgentId } from '../shared/ids.js';
+import { ATOMS_PROVIDER, parseAgentId, parseVersionId } from '../shared/ids.js';
 import {
   type AtomsListVersionsOptions,
   parseActivateArgs,
@@ -96,6 +96,11 @@ export class AtomsV1Releaser implements AgentReleaser {
 
   validate(input: ReleaseInput): void {
     validateRelease(input, 'v1');
+  }
+
+  /** Atoms version ids are ObjectIds on every generation; see {@link parseVersionId}. */
+  validateVersionId(versionId: string, what = 'versionId'): void {
+    parseVersionId(versionId, what);
   }
 
   /** Forks a draft from the active version (or uses `opts.draftId`) and PATCHes the mapped config. */

@@ -23,7 +23,7 @@ import type {
   ReleaserCapabilities,
   VersionInfo,
 } from '@agent-release/core';
-import { ATOMS_PROVIDER, parseAgentId } from '../shared/ids.js';
+import { ATOMS_PROVIDER, parseAgentId, parseVersionId } from '../shared/ids.js';
 import {
   type AtomsListVersionsOptions,
   parseActivateArgs,
@@ -83,6 +83,11 @@ export class AtomsV2Releaser implements AgentReleaser {
 
   validate(input: ReleaseInput): void {
     validateRelease(input, 'v2');
+  }
+
+  /** Atoms version ids are ObjectIds on every generation; see {@link parseVersionId}. */
+  validateVersionId(versionId: string, what = 'versionId'): void {
+    parseVersionId(versionId, what);
   }
 
   /**

@@ -32,6 +32,8 @@ export class InMemoryLedger implements ReleaseLedger {
     this.#check();
     const entry = this.#entries.find((e) => e.id === id);
     if (!entry) throw new Error(`ledger entry ${id} not found`);
+    // As the real stores: an attempt is finished exactly once.
+    if (entry.outcome !== 'running') throw new Error(`ledger entry ${id} is already finished`);
     const { snapshotAfter, ...rest } = copy(finish);
     Object.assign(entry, rest, snapshotAfter === undefined ? {} : { snapshotAfter });
     return copy(entry);
