@@ -36,6 +36,14 @@ export class LeaseFence {
     return this.#controller.signal;
   }
 
+  /**
+   * Whether the lease can expire, i.e. spans processes (a durable store's lease): only then does
+   * holding it prove that no other process is working on the agent.
+   */
+  get durable(): boolean {
+    return this.#lease.remainingMs !== undefined;
+  }
+
   /** Whether the lease still vouches for this holder, checked now on the monotonic clock. */
   holds(): boolean {
     if (this.#controller.signal.aborted) return false;

@@ -87,9 +87,12 @@ export class LedgerRecorder {
     },
     steps: readonly StepRecord[],
     surface: (error: unknown) => unknown,
+    lease: { durable: boolean },
   ): Promise<{ value: T; ledgerError: unknown }> {
     let value: T;
-    this.#leased = true;
+    // Only a lease that spans processes proves that no one else is writing this agent: under the
+    // in-process lock another process may be mid-attempt with an entry that is `running` for real.
+    this.#leased = lease.durable;
     try {
       value = await body();
     } catch (error) {
@@ -101,7 +104,7 @@ export class LedgerRecorder {
   }
 
   /**
-   * Finishes the agent's `running` entries as `abandoned`. Only a holder of the lease may: the
+   * Finishes the agent's `running` entries as `abandoned`. Only a holder of a durable lease may: the
    * writer of such an entry lost the lease without finishing (crashed, killed), so nobody else
    * ever will. `liveNow` (this attempt's `versionBefore`) says what that writer left live; its
    * `snapshotAfter` stays, so a rollback can still tell whether it took effect. Best effort per

@@ -199,6 +199,7 @@ export async function release(
           }),
           steps,
           surface,
+          { durable: fence.durable },
         );
       },
     );

@@ -222,6 +222,7 @@ export async function rollback(
           (r) => ({ outcome: r.status, versionAfter: r.version?.id, snapshotAfter }),
           runner.steps,
           surface,
+          { durable: fence.durable },
         );
       },
     );

@@ -1,4 +1,4 @@
-import { type ReleaseLock, release, rollback } from '@agent-release/core';
+import { createInProcessReleaseLock, type ReleaseLock, release, rollback } from '@agent-release/core';
 import { InMemoryLedger, InMemoryReleaser } from '@agent-release/core/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -28,16 +28,25 @@ async function crashedRelease(
   return entry;
 }
 
+/** The in-process lock dressed as a durable one: its leases have a deadline, as a store's do. */
+function durableLock(): ReleaseLock {
+  const inner = createInProcessReleaseLock();
+  return {
+    acquire: async (key, options) => ({ ...(await inner.acquire(key, options)), remainingMs: () => 60_000 }),
+  };
+}
+const lock = durableLock();
+
 describe('an unfinished ledger entry', () => {
   it('is settled as abandoned by the next release, with the version that was live then', async () => {
     const r = new InMemoryReleaser();
     const ledger = new InMemoryLedger();
     const agentId = r.createAgent({ instructions: 'v0' });
-    await release(r, agentId, { instructions: 'one' }, { ledger });
+    await release(r, agentId, { instructions: 'one' }, { ledger, lock });
     const crashed = await crashedRelease(r, ledger, agentId, 'two', true);
     const liveWhenFound = (await r.getActiveVersion(agentId))?.id;
 
-    const next = await release(r, agentId, { instructions: 'three' }, { ledger });
+    const next = await release(r, agentId, { instructions: 'three' }, { ledger, lock });
 
     expect(next.status).toBe('released');
     expect(await ledger.get(crashed.id)).toMatchObject({
@@ -49,11 +58,23 @@ describe('an unfinished ledger entry', () => {
     });
   });
 
-  it('is left alone by an attempt that never got the lease', async () => {
+  it('is left running under the in-process lock: another process may still be writing it', async () => {
     const r = new InMemoryReleaser();
     const ledger = new InMemoryLedger();
     const agentId = r.createAgent({ instructions: 'v0' });
     await release(r, agentId, { instructions: 'one' }, { ledger });
+    const crashed = await crashedRelease(r, ledger, agentId, 'two', false);
+
+    await release(r, agentId, { instructions: 'three' }, { ledger });
+
+    expect((await ledger.get(crashed.id))?.outcome).toBe('running');
+  });
+
+  it('is left alone by an attempt that never got the lease', async () => {
+    const r = new InMemoryReleaser();
+    const ledger = new InMemoryLedger();
+    const agentId = r.createAgent({ instructions: 'v0' });
+    await release(r, agentId, { instructions: 'one' }, { ledger, lock });
     const crashed = await crashedRelease(r, ledger, agentId, 'two', false);
     const busy: ReleaseLock = {
       acquire: async () => {
@@ -77,12 +98,12 @@ describe('an unfinished ledger entry', () => {
       const r = new InMemoryReleaser({ activation });
       const ledger = new InMemoryLedger();
       const agentId = r.createAgent({ instructions: 'v0' });
-      await release(r, agentId, { instructions: 'one' }, { ledger });
+      await release(r, agentId, { instructions: 'one' }, { ledger, lock });
       const crashed = await crashedRelease(r, ledger, agentId, 'two', wentLive);
 
       const live: Array<string | undefined> = [];
       for (const _ of expected) {
-        await rollback(r, agentId, { to: 'previous' }, { ledger });
+        await rollback(r, agentId, { to: 'previous' }, { ledger, lock });
         live.push(r.activeConfig(agentId)?.instructions);
       }
       expect(live).toEqual(expected);
