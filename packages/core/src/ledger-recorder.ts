@@ -14,6 +14,13 @@ const ABANDONED = 'ABANDONED';
 // How far back the next attempt looks for entries a crashed writer left running.
 const SETTLE_LOOKBACK = 50;
 
+/** How an attempt ended, as the ledger records it. */
+export interface AttemptEnd {
+  outcome: LedgerEntryFinish['outcome'];
+  versionAfter?: string | undefined;
+  snapshotAfter?: ConfigSnapshot | undefined;
+}
+
 /** Who and what an attempt is about, as `release()` and `rollback()` know it from their options. */
 export type LedgerContext = Pick<
   LedgerEntryStart,
@@ -80,11 +87,7 @@ export class LedgerRecorder {
    */
   async within<T>(
     body: () => Promise<T>,
-    ended: (value: T) => {
-      outcome: LedgerEntryFinish['outcome'];
-      versionAfter?: string | undefined;
-      snapshotAfter?: ConfigSnapshot | undefined;
-    },
+    ended: (value: T) => AttemptEnd,
     steps: readonly StepRecord[],
     surface: (error: unknown) => unknown,
     lease: { durable: boolean },

@@ -1,3 +1,4 @@
+import { type AttemptContext, runAttempt } from './attempt.js';
 import {
   type AgentChanges,
   agentChangesSchema,
@@ -5,17 +6,16 @@ import {
   parseInput,
   releaseOptionsSchema,
 } from './changes.js';
-import { type Clock, systemClock } from './clock.js';
+import type { Clock } from './clock.js';
 import { snapshotOfChanges, touchedSnapshot } from './config-snapshot.js';
-import { AbortedError, ConflictError, isAgentReleaseError } from './errors.js';
+import { ConflictError } from './errors.js';
 import type { LeaseFence } from './lease-fence.js';
 import type { ReleaseLedger } from './ledger.js';
-import { LedgerRecorder } from './ledger-recorder.js';
 import type { AgentReleaser, DraftRef, GateProgress, VersionInfo } from './port.js';
-import { holdReleaseLease, validateLockOption } from './release-lease.js';
+import { validateLockOption } from './release-lease.js';
 import type { ReleaseLock } from './release-lock.js';
-import { type StepEvent, type StepRecord, StepRunner, safeEmitter } from './step-runner.js';
-import { settleUnvouched, vouchedOrSettled } from './unvouched.js';
+import type { StepEvent, StepRecord, StepRunner } from './step-runner.js';
+import { settleUnvouched } from './unvouched.js';
 
 /** The steps of a release, in order. */
 export type ReleaseStepName =
@@ -124,98 +124,39 @@ export async function release(
   changes: AgentChanges,
   options: ReleaseOptions = {},
 ): Promise<ReleaseResult> {
-  const clock = options.clock ?? systemClock;
-  const { signal } = options;
   const provider = releaser.provider;
-  const releaseStart = clock.now();
-  const emit = safeEmitter(options.observer);
-  const runner = new StepRunner<ReleaseStepName>({
-    provider,
-    agentId,
-    clock,
-    signal,
-    what: 'The release',
-    emit,
-  });
-  const { steps } = runner;
-  const recorder = new LedgerRecorder(options.ledger, clock, {
+  const seen: SeenSoFar = { step: 'edit-draft', ownVersion: undefined };
+  return runAttempt<ReleaseStepName, ReleaseAnswer>({
     kind: 'release',
-    provider,
+    releaser,
     agentId,
-    tenant: options.tenant,
-    actor: options.actor,
-    rolloutId: options.rolloutId,
+    options,
     label: options.label,
-  });
-  emit({ type: 'release-start', provider, agentId, at: releaseStart });
-  const surface = (error: unknown) =>
-    !isAgentReleaseError(error) && signal?.aborted ? new AbortedError('The release was aborted') : error;
-
-  try {
-    await runner.run(
-      'validate',
-      () => validateRelease(releaser, agentId, changes, options),
-      () => 'input valid',
-    );
-    recorder.arm();
-
+    validate: () => validateRelease(releaser, agentId, changes, options),
     // One release per agent at a time: two interleaving would fork from the same base and the
     // second publish would silently drop the first one's change.
-    const { value: result, ledgerError } = await holdReleaseLease(
-      options.lock,
-      { provider, agentId },
-      signal,
-      'release',
-      async ({ guard, fence }) => {
-        runner.guard = guard;
-        // The caller's signal and the lease's fence: either one cuts every wait and request.
-        const work = signal ? AbortSignal.any([signal, fence.signal]) : fence.signal;
-        const seen: SeenSoFar = { step: 'edit-draft', ownVersion: undefined };
-        // The lease ran out while the release ran: what it saw may no longer be true.
-        const settle = async () => {
-          const version = await settleUnvouched({ releaser, agentId, fence, changes, signal, ...seen });
-          return { status: 'released', provider, agentId, version, reconciled: true } as const;
-        };
-        return recorder.within(
-          () =>
-            vouchedOrSettled(
-              fence,
-              signal,
-              () =>
-                releaseSteps(releaser, agentId, changes, options, {
-                  runner,
-                  emit,
-                  recorder,
-                  signal: work,
-                  fence,
-                  seen,
-                }),
-              settle,
-            ),
-          (r) => ({
-            outcome: r.status,
-            versionAfter:
-              r.status === 'released' && r.version?.isActive ? r.version.id : recorder.entry?.versionBefore,
-          }),
-          steps,
-          surface,
-          { durable: fence.durable },
-        );
-      },
-    );
-
-    const final: ReleaseResult = { ...result, steps, durationMs: clock.now() - releaseStart };
-    if (ledgerError) emit({ type: 'ledger-error', provider, agentId, error: ledgerError });
-    emit({ type: 'release-end', provider, agentId, result: final });
-    return final;
-  } catch (error) {
-    const surfaced = surface(error);
-    const ledgerError = await recorder.finish('failed', { error: surfaced, steps });
-    if (ledgerError) emit({ type: 'ledger-error', provider, agentId, error: ledgerError });
-    emit({ type: 'release-error', provider, agentId, error: surfaced, steps });
-    throw surfaced;
-  }
+    steps: (ctx) => releaseSteps(releaser, agentId, changes, options, ctx, seen),
+    unvouched: async ({ fence }) => {
+      const version = await settleUnvouched({
+        releaser,
+        agentId,
+        fence,
+        changes,
+        signal: options.signal,
+        ...seen,
+      });
+      return { status: 'released', provider, agentId, version, reconciled: true };
+    },
+    recorded: (r, { recorder }) => ({
+      outcome: r.status,
+      versionAfter:
+        r.status === 'released' && r.version?.isActive ? r.version.id : recorder.entry?.versionBefore,
+    }),
+  });
 }
+
+/** A release's answer before the frame adds its steps and duration. */
+type ReleaseAnswer = Omit<ReleaseResult, 'steps' | 'durationMs'>;
 
 /** What a release learned so far, for an answer after its lease ran out. */
 interface SeenSoFar {
@@ -224,25 +165,16 @@ interface SeenSoFar {
   ownVersion: VersionInfo | undefined;
 }
 
-interface StepContext {
-  runner: StepRunner<ReleaseStepName>;
-  emit: (event: ReleaseEvent) => void;
-  recorder: LedgerRecorder;
-  /** The caller's signal joined with the lease's fence. */
-  signal: AbortSignal;
-  fence: LeaseFence;
-  seen: SeenSoFar;
-}
-
 /** edit-draft → publish → activate → confirm, under a held lease. */
 async function releaseSteps(
   releaser: AgentReleaser,
   agentId: string,
   changes: AgentChanges,
   options: ReleaseOptions,
-  ctx: StepContext,
-): Promise<Omit<ReleaseResult, 'steps' | 'durationMs'>> {
-  const { runner, emit, recorder, signal, seen } = ctx;
+  ctx: AttemptContext<ReleaseStepName>,
+  seen: SeenSoFar,
+): Promise<ReleaseAnswer> {
+  const { runner, recorder, signal, onGateProgress } = ctx;
   const provider = releaser.provider;
   if (recorder.enabled) await recorder.begin(await beforeFacts(releaser, agentId, changes, signal));
   const draft = await runner.run(
@@ -251,8 +183,6 @@ async function releaseSteps(
     (d) => `draft ${d.draftId}${d.baseVersionId ? ` from version ${d.baseVersionId}` : ''}`,
   );
   const caveats = draft.caveats?.length ? { caveats: [...draft.caveats] } : {};
-  const onGateProgress = (progress: GateProgress) =>
-    emit({ type: 'gate-progress', provider, agentId, progress });
   let publishStarted = false;
   const outcome = await runner
     .run(
