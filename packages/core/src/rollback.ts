@@ -1,21 +1,15 @@
+import { type AttemptContext, runAttempt } from './attempt.js';
 import { agentIdSchema, parseInput, releaseOptionsSchema, versionIdSchema } from './changes.js';
-import { type Clock, systemClock } from './clock.js';
+import type { Clock } from './clock.js';
 import { snapshotOfChanges, touchedSnapshot } from './config-snapshot.js';
-import {
-  AbortedError,
-  ConflictError,
-  isAgentReleaseError,
-  UnsupportedOperationError,
-  ValidationError,
-} from './errors.js';
+import { ConflictError, UnsupportedOperationError, ValidationError } from './errors.js';
 import type { ConfigSnapshot, ReleaseLedger } from './ledger.js';
-import { LedgerRecorder } from './ledger-recorder.js';
 import type { AgentReleaser, GateProgress, VersionInfo } from './port.js';
-import { holdReleaseLease, validateLockOption } from './release-lease.js';
+import { validateLockOption } from './release-lease.js';
 import type { ReleaseLock } from './release-lock.js';
 import { planRollback, type RollbackPlan, type RollbackTarget } from './rollback-target.js';
-import { type StepEvent, type StepRecord, StepRunner, safeEmitter } from './step-runner.js';
-import { settleUnvouched, vouchedOrSettled } from './unvouched.js';
+import type { StepEvent, StepRecord, StepRunner } from './step-runner.js';
+import { settleUnvouched } from './unvouched.js';
 
 export type { RollbackTarget } from './rollback-target.js';
 
@@ -91,152 +85,103 @@ export async function rollback(
   target: RollbackTarget,
   options: RollbackOptions = {},
 ): Promise<RollbackResult> {
-  const clock = options.clock ?? systemClock;
-  const { signal } = options;
   const provider = releaser.provider;
-  const started = clock.now();
-  const emit = safeEmitter(options.observer);
-  const runner = new StepRunner<RollbackStepName>({
-    provider,
-    agentId,
-    clock,
-    signal,
-    what: 'The rollback',
-    emit,
-  });
-  const recorder = new LedgerRecorder(options.ledger, clock, {
+  const seen: SeenSoFar = { step: 'resolve-target' };
+  return runAttempt<RollbackStepName, RollbackAnswer>({
     kind: 'rollback',
-    provider,
+    releaser,
     agentId,
-    tenant: options.tenant,
-    actor: options.actor,
-    rolloutId: options.rolloutId,
+    options,
+    validate: () => validateRollback(releaser, agentId, target, options),
+    steps: (ctx) => rollbackSteps(releaser, agentId, target, options, ctx, seen),
+    unvouched: async ({ fence }) => {
+      const { plan, base, step, ownVersion } = seen;
+      const changes = plan?.kind === 'republish' ? plan.changes : undefined;
+      const version = await settleUnvouched({
+        releaser,
+        agentId,
+        fence,
+        step,
+        ownVersion,
+        changes,
+        signal: options.signal,
+      });
+      return {
+        provider,
+        agentId,
+        fromVersionId: undefined,
+        targetVersionId: undefined,
+        ...base,
+        status: 'rolled-back',
+        version,
+      };
+    },
+    recorded: (r) => ({ outcome: r.status, versionAfter: r.version?.id, snapshotAfter: seen.snapshotAfter }),
   });
-  emit({ type: 'rollback-start', provider, agentId, at: started });
-  const surface = (error: unknown) =>
-    !isAgentReleaseError(error) && signal?.aborted ? new AbortedError('The rollback was aborted') : error;
-  let snapshotAfter: ConfigSnapshot | undefined;
-  try {
-    await runner.run(
-      'validate',
-      () => validateRollback(releaser, agentId, target, options),
-      () => 'input valid',
-    );
-    recorder.arm();
-    const { value: outcome, ledgerError } = await holdReleaseLease(
-      options.lock,
-      { provider, agentId },
-      signal,
-      'rollback',
-      async ({ guard, fence }) => {
-        runner.guard = guard;
-        // The caller's signal and the lease's fence: either one cuts every wait and request.
-        const work = signal ? AbortSignal.any([signal, fence.signal]) : fence.signal;
-        const seen: {
-          step: RollbackStepName;
-          ownVersion?: VersionInfo;
-          base?: RollbackBase;
-          plan?: RollbackPlan;
-        } = { step: 'resolve-target' };
-        // The lease ran out while the rollback ran: what it saw may no longer be true.
-        const settle = async () => {
-          const { plan, base, step, ownVersion } = seen;
-          const changes = plan?.kind === 'republish' ? plan.changes : undefined;
-          const version = await settleUnvouched({
-            releaser,
-            agentId,
-            fence,
-            step,
-            ownVersion,
-            changes,
-            signal,
-          });
-          return {
-            provider,
-            agentId,
-            fromVersionId: undefined,
-            targetVersionId: undefined,
-            ...base,
-            status: 'rolled-back',
-            version,
-          } as const;
-        };
-        return recorder.within(
-          () =>
-            vouchedOrSettled(
-              fence,
-              signal,
-              async () => {
-                const live = releaser.capabilities.confirmsActiveVersion
-                  ? await releaser.getActiveVersion(agentId, { signal: work })
-                  : null;
-                const plan = await runner.run(
-                  'resolve-target',
-                  () => planRollback(releaser, agentId, target, live, options.ledger, work),
-                  describePlan,
-                );
-                const base = { provider, agentId, fromVersionId: live?.id, targetVersionId: plan.versionId };
-                seen.plan = plan;
-                seen.base = base;
-                seen.step = 'make-live';
-                if (plan.kind === 'already-live') {
-                  runner.skip('make-live', `version ${plan.versionId} is live already`);
-                  runner.skip('confirm', 'nothing changed');
-                  await recorder.begin({ versionBefore: live?.id });
-                  return { ...base, status: 'unchanged', version: live ?? undefined } as const;
-                }
-                await recorder.begin({
-                  versionBefore: live?.id,
-                  ...(await snapshots(releaser, agentId, plan, recorder.enabled, work)),
-                });
-                const onGateProgress = (progress: GateProgress) =>
-                  emit({ type: 'gate-progress', provider, agentId, progress });
-                const made = await runner.run(
-                  'make-live',
-                  () =>
-                    makeLive(releaser, agentId, plan, {
-                      signal: work,
-                      maxWaitMs: options.maxWaitMs,
-                      onGateProgress,
-                    }),
-                  (v) => (v ? `live: ${v.id}` : 'unchanged: the values are live already'),
-                );
-                if (!made) {
-                  seen.ownVersion = undefined;
-                  runner.skip('confirm', 'nothing changed');
-                  return { ...base, status: 'unchanged', version: live ?? undefined } as const;
-                }
-                seen.ownVersion = made;
-                seen.step = 'confirm';
-                const version = await confirm(releaser, agentId, made, runner, work);
-                // Going back to an older version, only the end can say what is live now: read it for the
-                // ledger (a re-publish recorded its values at the start). A failed read costs the history
-                // that snapshot, not the rollback.
-                if (plan.kind === 'activate' && recorder.enabled && releaser.readConfig) {
-                  snapshotAfter = await releaser.readConfig(agentId, { signal: work }).catch(() => undefined);
-                }
-                return { ...base, status: 'rolled-back', version } as const;
-              },
-              settle,
-            ),
-          (r) => ({ outcome: r.status, versionAfter: r.version?.id, snapshotAfter }),
-          runner.steps,
-          surface,
-          { durable: fence.durable },
-        );
-      },
-    );
-    const result: RollbackResult = { ...outcome, steps: runner.steps, durationMs: clock.now() - started };
-    if (ledgerError) emit({ type: 'ledger-error', provider, agentId, error: ledgerError });
-    emit({ type: 'rollback-end', provider, agentId, result });
-    return result;
-  } catch (error) {
-    const surfaced = surface(error);
-    const ledgerError = await recorder.finish('failed', { error: surfaced, steps: runner.steps });
-    if (ledgerError) emit({ type: 'ledger-error', provider, agentId, error: ledgerError });
-    emit({ type: 'rollback-error', provider, agentId, error: surfaced, steps: runner.steps });
-    throw surfaced;
+}
+
+/** A rollback's answer before the frame adds its steps and duration. */
+type RollbackAnswer = Omit<RollbackResult, 'steps' | 'durationMs'>;
+
+/** What a rollback learned so far, for its ledger entry and an answer after its lease ran out. */
+interface SeenSoFar {
+  step: RollbackStepName;
+  ownVersion?: VersionInfo | undefined;
+  base?: RollbackBase | undefined;
+  plan?: RollbackPlan | undefined;
+  /** The configuration the rollback left live, when only the end can tell. */
+  snapshotAfter?: ConfigSnapshot | undefined;
+}
+
+/** resolve-target → make-live → confirm, under a held lease. */
+async function rollbackSteps(
+  releaser: AgentReleaser,
+  agentId: string,
+  target: RollbackTarget,
+  options: RollbackOptions,
+  ctx: AttemptContext<RollbackStepName>,
+  seen: SeenSoFar,
+): Promise<RollbackAnswer> {
+  const { runner, recorder, signal, onGateProgress } = ctx;
+  const provider = releaser.provider;
+  const live = releaser.capabilities.confirmsActiveVersion
+    ? await releaser.getActiveVersion(agentId, { signal })
+    : null;
+  const plan = await runner.run(
+    'resolve-target',
+    () => planRollback(releaser, agentId, target, live, options.ledger, signal),
+    describePlan,
+  );
+  const base = { provider, agentId, fromVersionId: live?.id, targetVersionId: plan.versionId };
+  Object.assign(seen, { plan, base, step: 'make-live' });
+  if (plan.kind === 'already-live') {
+    runner.skip('make-live', `version ${plan.versionId} is live already`);
+    runner.skip('confirm', 'nothing changed');
+    await recorder.begin({ versionBefore: live?.id });
+    return { ...base, status: 'unchanged', version: live ?? undefined };
   }
+  await recorder.begin({
+    versionBefore: live?.id,
+    ...(await snapshots(releaser, agentId, plan, recorder.enabled, signal)),
+  });
+  const made = await runner.run(
+    'make-live',
+    () => makeLive(releaser, agentId, plan, { signal, maxWaitMs: options.maxWaitMs, onGateProgress }),
+    (v) => (v ? `live: ${v.id}` : 'unchanged: the values are live already'),
+  );
+  if (!made) {
+    runner.skip('confirm', 'nothing changed');
+    return { ...base, status: 'unchanged', version: live ?? undefined };
+  }
+  Object.assign(seen, { ownVersion: made, step: 'confirm' });
+  const version = await confirm(releaser, agentId, made, runner, signal);
+  // Going back to an older version, only the end can say what is live now: read it for the
+  // ledger (a re-publish recorded its values at the start). A failed read costs the history
+  // that snapshot, not the rollback.
+  if (plan.kind === 'activate' && recorder.enabled && releaser.readConfig) {
+    seen.snapshotAfter = await releaser.readConfig(agentId, { signal }).catch(() => undefined);
+  }
+  return { ...base, status: 'rolled-back', version };
 }
 
 function validateRollback(
