@@ -6,12 +6,9 @@
  * is imported by its own name from its own directory (a package may import itself through its
  * `exports`), so the resolution is exactly a user's.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadsInversify, loadsReflectMetadata, loadsVitest, modulesLoadedBy } from '../src/loaded-modules.js';
-
-const packageDir = (name: string) => fileURLToPath(new URL(`../../packages/${name}`, import.meta.url));
+import { assertBuilt, packageDir } from './workspace.js';
 
 /** [package directory, entry a user imports] */
 const LEAN_ENTRIES: Array<[string, string]> = [
@@ -23,13 +20,7 @@ const LEAN_ENTRIES: Array<[string, string]> = [
   ['rollout', '@agent-release/rollout/testing'],
 ];
 
-beforeAll(() => {
-  for (const name of new Set(LEAN_ENTRIES.map(([dir]) => dir))) {
-    if (!existsSync(`${packageDir(name)}/dist/index.js`)) {
-      throw new Error(`packages/${name}/dist is missing: run \`pnpm build\` before this suite.`);
-    }
-  }
-});
+beforeAll(() => assertBuilt(new Set(LEAN_ENTRIES.map(([dir]) => dir))));
 
 describe('main and testing entries load no DI framework and no test runner', () => {
   it.each(LEAN_ENTRIES)('%s: %s', { timeout: 60_000 }, async (dir, entry) => {
