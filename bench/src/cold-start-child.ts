@@ -18,8 +18,8 @@ async function loadLibrary() {
   const { Container } = await import('inversify');
   await import('@agent-release/core');
   const core: Core = await import('@agent-release/core/di');
-  const { atomsModule } = await import('@agent-release/adapter-atoms');
-  const { langdockModule } = await import('@agent-release/adapter-langdock');
+  const { atomsModule } = await import('@agent-release/adapter-atoms/di');
+  const { langdockModule } = await import('@agent-release/adapter-langdock/di');
   return { Container, core, atomsModule, langdockModule };
 }
 

@@ -12,10 +12,9 @@
  * `@agent-release/core` to that checkout's build), so the same code measures an older commit.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { loadsInversify, loadsReflectMetadata, modulesLoadedBy } from './loaded-modules.js';
 import { type Spread, spread } from './stats.js';
 
 const run = promisify(execFile);
@@ -35,16 +34,6 @@ const TIMED = `const t0 = performance.now();
 await import('@agent-release/core');
 console.log(JSON.stringify({ importMs: performance.now() - t0 }));`;
 
-// Runs in the loader-hooks thread: appends each resolved URL to the file named by the env.
-const HOOKS = `import { appendFileSync } from 'node:fs';
-export async function resolve(specifier, context, next) {
-  const result = await next(specifier, context);
-  appendFileSync(process.env.CORE_IMPORT_LOG, result.url + '\\n');
-  return result;
-}`;
-const REGISTER = `import { register } from 'node:module';
-register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(HOOKS)}));`;
-
 /** Measures the import in `samples` fresh processes (after one discarded) plus one hooked run. */
 export async function measureCoreImport(options: {
   root: string;
@@ -57,29 +46,12 @@ export async function measureCoreImport(options: {
     // The first process warms the OS file cache; it is not counted.
     if (i > 0) times.push((JSON.parse(stdout.trim()) as { importMs: number }).importMs);
   }
-  const dir = await mkdtemp(join(tmpdir(), 'core-import-'));
-  try {
-    const log = join(dir, 'resolved.txt');
-    await run(
-      process.execPath,
-      [
-        '--import',
-        `data:text/javascript,${encodeURIComponent(REGISTER)}`,
-        '--input-type=module',
-        '-e',
-        "await import('@agent-release/core');",
-      ],
-      { cwd, env: { ...process.env, CORE_IMPORT_LOG: log } },
-    );
-    const urls = [...new Set((await readFile(log, 'utf8')).split('\n').filter(Boolean))];
-    return {
-      samples: options.samples,
-      importMs: spread(times),
-      modulesResolved: urls.length,
-      inversifyLoaded: urls.some((u) => /\/inversify\/|\/@inversifyjs\//.test(u)),
-      reflectMetadataLoaded: urls.some((u) => u.includes('/reflect-metadata/')),
-    };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const { urls } = await modulesLoadedBy(['@agent-release/core'], cwd);
+  return {
+    samples: options.samples,
+    importMs: spread(times),
+    modulesResolved: urls.length,
+    inversifyLoaded: loadsInversify(urls),
+    reflectMetadataLoaded: loadsReflectMetadata(urls),
+  };
 }

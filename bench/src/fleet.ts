@@ -22,8 +22,8 @@
  * check each Atoms release idles for 6 s and the fleet would measure that instead.
  */
 import 'reflect-metadata';
-import { atomsModule } from '@agent-release/adapter-atoms';
-import { langdockModule } from '@agent-release/adapter-langdock';
+import { atomsModule } from '@agent-release/adapter-atoms/di';
+import { langdockModule } from '@agent-release/adapter-langdock/di';
 import { isAgentReleaseError, type ReleaseResult, release } from '@agent-release/core';
 import {
   coreModule,

@@ -8,8 +8,10 @@
  */
 import 'reflect-metadata';
 import { inspect } from 'node:util';
-import { atomsModule, createAtomsReleaser } from '@agent-release/adapter-atoms';
-import { createLangdockReleaser, langdockModule } from '@agent-release/adapter-langdock';
+import { createAtomsReleaser } from '@agent-release/adapter-atoms';
+import { atomsModule } from '@agent-release/adapter-atoms/di';
+import { createLangdockReleaser } from '@agent-release/adapter-langdock';
+import { langdockModule } from '@agent-release/adapter-langdock/di';
 import { type AgentReleaser, isAgentReleaseError, release } from '@agent-release/core';
 import { coreModule, StaticTenantDirectory, type TenantReleasers, TOKENS } from '@agent-release/core/di';
 import {

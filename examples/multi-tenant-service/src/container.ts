@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { atomsModule } from '@agent-release/adapter-atoms';
-import { langdockModule } from '@agent-release/adapter-langdock';
+import { atomsModule } from '@agent-release/adapter-atoms/di';
+import { langdockModule } from '@agent-release/adapter-langdock/di';
 import { type Logger, noopLogger, type ReleaseLedger, type ReleaseLock } from '@agent-release/core';
 import { coreModule, type TenantDirectory, TOKENS } from '@agent-release/core/di';
 import { createSqliteLedger } from '@agent-release/ledger';

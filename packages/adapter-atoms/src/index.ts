@@ -3,16 +3,11 @@
  * Smallest AI Atoms implementation of the agent-release port. Versioning v1: fork a draft, PATCH
  * its config, publish, wait for the security check, activate. Versioning v2 (branch model): PUT
  * the branch draft, publish (scanned), live on the live branch, restore to roll back.
- * `apiGeneration: 'auto'` (default) switches per agent when Atoms says it migrated.
+ * `apiGeneration: 'auto'` (default) switches per agent when Atoms says it migrated. The
+ * inversify module is `@agent-release/adapter-atoms/di`: this entry loads no DI framework.
  */
 export { ATOMS_AUTO_CAPABILITIES, type AtomsAutoReleaser } from './auto.js';
-export {
-  type AtomsModuleDefaults,
-  type AtomsReleaser,
-  atomsModule,
-  createAtomsModule,
-  createAtomsReleaser,
-} from './provider.js';
+export { type AtomsReleaser, createAtomsReleaser } from './provider.js';
 export {
   ATOMS_GLOBAL_PROMPT_MAX,
   ATOMS_METADATA_FIELDS,

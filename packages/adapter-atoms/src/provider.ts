@@ -1,11 +1,9 @@
 /**
- * Building Atoms releasers: the plain factory and the inversify module that binds it under the
- * provider name `'atoms'`.
+ * Building Atoms releasers without DI: the plain factory. The inversify module lives in
+ * `atoms-di.ts`, behind the `/di` entry, so this file loads no DI framework.
  */
-import { ConfigurationError, noopLogger, systemClock } from '@agent-release/core';
-import { releaserModule, type TenantConfig } from '@agent-release/core/di';
+import { noopLogger, systemClock } from '@agent-release/core';
 import { HttpClient } from '@agent-release/core/provider';
-import type { ContainerModule } from 'inversify';
 import { AtomsAutoReleaser } from './auto.js';
 import { atomsErrorMapper } from './shared/errors.js';
 import { ATOMS_PROVIDER } from './shared/ids.js';
@@ -50,46 +48,3 @@ export function createAtomsReleaser(options: AtomsReleaserOptions): AtomsRelease
   if (o.apiGeneration === 'v2') return new AtomsV2Releaser(deps);
   return new AtomsAutoReleaser({ v1: new AtomsV1Releaser(deps), v2: new AtomsV2Releaser(deps), logger });
 }
-
-/** Process-wide defaults a DI module applies to every tenant's releaser (not per-tenant data). */
-export type AtomsModuleDefaults = Pick<AtomsReleaserOptions, 'logger' | 'clock' | 'random'>;
-
-/**
- * Builds a releaser from a tenant's config: `apiKey`, `baseUrl`, and `options` holding the other
- * {@link AtomsReleaserOptions} (`timeoutMs`, `retry`, `securityCheck`, `apiGeneration`).
- * @throws ConfigurationError when the config is not for Atoms or its options are invalid.
- */
-export function atomsReleaserFactory(
-  config: TenantConfig,
-  defaults: AtomsModuleDefaults = {},
-): AtomsReleaser {
-  if (config.provider !== ATOMS_PROVIDER) {
-    throw new ConfigurationError(`${ATOMS_PROVIDER}: tenant config is for provider "${config.provider}"`, {
-      provider: ATOMS_PROVIDER,
-    });
-  }
-  return createAtomsReleaser({
-    ...defaults,
-    ...(config.options ?? {}),
-    apiKey: config.apiKey,
-    ...(config.baseUrl !== undefined ? { baseUrl: config.baseUrl } : {}),
-  } as AtomsReleaserOptions);
-}
-
-/**
- * An inversify module binding the Atoms releaser factory to `TOKENS.ReleaserFactory` named
- * `'atoms'`, with `defaults` (e.g. your logger) applied to every releaser it builds.
- */
-export function createAtomsModule(defaults: AtomsModuleDefaults = {}): ContainerModule {
-  // The container's logger (`TOKENS.Logger`, handed over as `deps.logger`) unless `defaults` or
-  // the tenant's options name their own.
-  return releaserModule(ATOMS_PROVIDER, (config, deps) =>
-    atomsReleaserFactory(config, { ...defaults, logger: defaults.logger ?? deps?.logger }),
-  );
-}
-
-/**
- * The inversify module binding the Atoms releaser factory under the name `'atoms'`.
- * @example container.load(coreModule, atomsModule)
- */
-export const atomsModule: ContainerModule = createAtomsModule();

@@ -7,7 +7,7 @@ import {
   SecurityCheckTimeoutError,
   ValidationError,
 } from '@agent-release/core';
-import { describeReleaserConformance } from '@agent-release/core/testing';
+import { describeReleaserConformance } from '@agent-release/core/testing/conformance';
 import { startAtomsEmulator } from '@agent-release/emulator';
 import { describe, expect, it } from 'vitest';
 import { createAtomsReleaser } from '../src/index.js';

@@ -5,11 +5,10 @@ import { Container } from 'inversify';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { AtomsAutoReleaser } from '../src/auto.js';
+import { atomsModule, createAtomsModule } from '../src/di.js';
 import {
   ATOMS_AUTO_CAPABILITIES,
   type AtomsReleaser,
-  atomsModule,
-  createAtomsModule,
   createAtomsReleaser,
   DEFAULT_SECURITY_CHECK,
 } from '../src/index.js';

@@ -5,7 +5,7 @@ import {
   SecurityCheckFailedError,
   SecurityCheckTimeoutError,
 } from '@agent-release/core';
-import { describeReleaserConformance } from '@agent-release/core/testing';
+import { describeReleaserConformance } from '@agent-release/core/testing/conformance';
 import { type AtomsEmulatorOptions, startAtomsEmulator } from '@agent-release/emulator';
 import { describe, expect, it } from 'vitest';
 import {

@@ -4,7 +4,7 @@
  * of core's `describeReleaserConformance`. Emulators started here are closed after each test.
  */
 import type { AgentChanges } from '@agent-release/core';
-import type { ConformanceHarness } from '@agent-release/core/testing';
+import type { ConformanceHarness } from '@agent-release/core/testing/conformance';
 import { type AtomsEmulator, type AtomsEmulatorOptions, startAtomsEmulator } from '@agent-release/emulator';
 import nock from 'nock';
 import { afterEach, beforeAll } from 'vitest';

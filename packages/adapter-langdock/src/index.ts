@@ -3,8 +3,9 @@
  * The Langdock Agents API implementation of the agent-release port: `editDraft` reads the live
  * agent and updates its one shared draft only when something differs (refusing others'
  * unpublished edits by default), `publish` makes a new live version (409 → `unchanged`),
- * `readConfig` returns the live configuration, errors map to core's typed errors. Importing this package also adds `providerOptions.langdock` to
- * core's `AgentChanges`.
+ * `readConfig` returns the live configuration, errors map to core's typed errors. Importing this
+ * package also adds `providerOptions.langdock` to core's `AgentChanges`. The inversify module is
+ * `@agent-release/adapter-langdock/di`: this entry loads no DI framework.
  */
 export {
   getAgentResponseSchema,
@@ -47,7 +48,7 @@ export {
   langdockOptionsSchema,
   langdockTenantOptionsSchema,
 } from './langdock-options.js';
-export { createLangdockReleaser, langdockModule, langdockReleaserFactory } from './langdock-provider.js';
+export { createLangdockReleaser } from './langdock-provider.js';
 export {
   type LangdockEditDraftOptions,
   LangdockReleaser,

@@ -1,5 +1,8 @@
+/**
+ * Building Langdock releasers without DI: the plain factory. The inversify module lives in
+ * `langdock-di.ts`, behind the `/di` entry, so this file loads no DI framework.
+ */
 import { noopLogger, systemClock } from '@agent-release/core';
-import { type ReleaserFactoryDeps, releaserModule, type TenantConfig } from '@agent-release/core/di';
 import { HttpClient } from '@agent-release/core/provider';
 import { LANGDOCK_PROVIDER } from './langdock-capabilities.js';
 import { mapLangdockError } from './langdock-errors.js';
@@ -7,7 +10,6 @@ import {
   LANGDOCK_DEFAULT_BASE_URL,
   type LangdockReleaserOptions,
   langdockOptionsSchema,
-  langdockTenantOptionsSchema,
   parseLangdockOptions,
 } from './langdock-options.js';
 import { LangdockReleaser } from './langdock-releaser.js';
@@ -46,28 +48,3 @@ export function createLangdockReleaser(options: LangdockReleaserOptions): Langdo
     foreignDraftEdits: parsed.foreignDraftEdits ?? 'refuse',
   });
 }
-
-/**
- * The `ReleaserFactory` for a tenant on Langdock: `apiKey` and `baseUrl` from the tenant config,
- * the rest (`timeoutMs`, `retry`, ...) from `config.options`, validated strictly. The container's
- * logger (`deps.logger`, from `TOKENS.Logger`) is used unless the options name their own.
- */
-export function langdockReleaserFactory(config: TenantConfig, deps?: ReleaserFactoryDeps): LangdockReleaser {
-  const options = parseLangdockOptions(langdockTenantOptionsSchema, config.options ?? {});
-  return createLangdockReleaser({
-    logger: deps?.logger,
-    ...options,
-    apiKey: config.apiKey,
-    baseUrl: config.baseUrl,
-  });
-}
-
-/**
- * inversify module binding {@link langdockReleaserFactory} to `TOKENS.ReleaserFactory` named
- * `'langdock'`. Load it next to core's `coreModule`; `TenantReleasers` then builds Langdock
- * releasers for tenants whose provider is `'langdock'`.
- */
-export const langdockModule: ReturnType<typeof releaserModule> = releaserModule(
-  LANGDOCK_PROVIDER,
-  langdockReleaserFactory,
-);

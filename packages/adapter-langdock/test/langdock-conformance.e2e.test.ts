@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describeReleaserConformance } from '@agent-release/core/testing';
+import { describeReleaserConformance } from '@agent-release/core/testing/conformance';
 import { startLangdockEmulator } from '@agent-release/emulator';
 import { createLangdockReleaser } from '../src/index.js';
 

@@ -9,12 +9,8 @@ import {
 import { Container } from 'inversify';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createLangdockReleaser,
-  LangdockReleaser,
-  langdockModule,
-  langdockReleaserFactory,
-} from '../src/index.js';
+import { langdockModule, langdockReleaserFactory } from '../src/di.js';
+import { createLangdockReleaser, LangdockReleaser } from '../src/index.js';
 import { AGENT, BASE, expectNoSecret, nockLiveAgent, SENTINEL_KEY } from './helpers.js';
 
 beforeAll(() => {

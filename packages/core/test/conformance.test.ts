@@ -1,4 +1,5 @@
-import { describeReleaserConformance, InMemoryReleaser } from '@agent-release/core/testing';
+import { InMemoryReleaser } from '@agent-release/core/testing';
+import { describeReleaserConformance } from '@agent-release/core/testing/conformance';
 
 // The kit proves itself against the in-memory releaser in both activation styles, so a failure
 // in an adapter's run points at the adapter, not at the suite.

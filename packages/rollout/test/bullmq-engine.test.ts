@@ -1,6 +1,7 @@
 import type { ReleaseLock } from '@agent-release/core';
 import { createBullmqEngine, createRolloutWorker } from '@agent-release/rollout/bullmq';
-import { describeRolloutEngineConformance, TestFleet } from '@agent-release/rollout/testing';
+import { TestFleet } from '@agent-release/rollout/testing';
+import { describeRolloutEngineConformance } from '@agent-release/rollout/testing/conformance';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { deleteKeys, keysUnder, REDIS, redisForSuites, uniquePrefix } from './support/redis.js';

@@ -21,7 +21,9 @@ export const coreModule = new ContainerModule(({ bind }: ContainerModuleLoadOpti
  * The convention every adapter module follows: its factory bound to `TOKENS.ReleaserFactory`
  * under the provider's name.
  *
- * @example export const atomsModule = releaserModule('atoms', (c) => createAtomsReleaser({ ... }));
+ * @example
+ * // in an adapter's `/di` entry, never its main one (that must not load inversify):
+ * export const atomsModule = releaserModule('atoms', (c) => createAtomsReleaser({ ... }));
  */
 export function releaserModule(provider: string, factory: ReleaserFactory): ContainerModule {
   return new ContainerModule(({ bind }: ContainerModuleLoadOptions) => {

@@ -1,3 +1,8 @@
+/**
+ * The shared releaser conformance suite. Its own entry, `@agent-release/core/testing/conformance`,
+ * because it imports vitest: `@agent-release/core/testing` stays usable without a test runner.
+ * @packageDocumentation
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentChanges } from '../changes.js';
 import { AbortedError, isAgentReleaseError, NotFoundError, ValidationError } from '../errors.js';

@@ -1,3 +1,9 @@
+/**
+ * The rollout engine conformance suite. Its own entry,
+ * `@agent-release/rollout/testing/conformance`, because it imports vitest:
+ * `@agent-release/rollout/testing` stays usable without a test runner.
+ * @packageDocumentation
+ */
 import { release, ValidationError } from '@agent-release/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RolloutEngine, RolloutEvent, RolloutRun, RolloutSummary } from '../engine.js';

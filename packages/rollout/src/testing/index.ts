@@ -1,10 +1,6 @@
 /**
- * Test helpers: the rollout engine conformance suite (needs vitest) and an in-memory test fleet.
+ * Test helpers that need no test runner: an in-memory test fleet. The rollout engine conformance
+ * suite, which runs under vitest, is `@agent-release/rollout/testing/conformance`.
  * @packageDocumentation
  */
-export {
-  describeRolloutEngineConformance,
-  type MakeRolloutEngine,
-  type RolloutConformanceFixture,
-} from './conformance.js';
 export { TestFleet, type TestTenant } from './fleet.js';
