@@ -45,6 +45,15 @@ export type {
   LangdockEmulatorState,
   LangdockVersion,
 } from './langdock-state.js';
+export type { RetellEmulator, RetellEmulatorOptions } from './retell/retell-emulator.js';
+export { startRetellEmulator } from './retell/retell-emulator.js';
+export type { RetellDirection } from './retell/retell-phone-numbers.js';
+export type {
+  RetellCreateAgentInput,
+  RetellEmulatorState,
+  RetellServing,
+  RetellVersionSnapshot,
+} from './retell/retell-state.js';
 export type {
   CommonEmulatorOptions,
   EmulatorClock,
