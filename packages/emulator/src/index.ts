@@ -48,6 +48,7 @@ export type {
 export type { RetellEmulator, RetellEmulatorOptions } from './retell/retell-emulator.js';
 export { startRetellEmulator } from './retell/retell-emulator.js';
 export type { RetellDirection } from './retell/retell-phone-numbers.js';
+export type { AgentBinding as RetellAgentBinding } from './retell/retell-records.js';
 export type {
   RetellCreateAgentInput,
   RetellEmulatorState,
