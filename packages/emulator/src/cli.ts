@@ -2,14 +2,17 @@ import { type AtomsEmulator, startAtomsEmulator } from './atoms-emulator.js';
 import type { AtomsVersioning } from './atoms-v2-state.js';
 import { type LangdockEmulator, startLangdockEmulator } from './langdock-emulator.js';
 import type { LangdockUpdateAnswer } from './langdock-routes.js';
+import { type RetellEmulator, startRetellEmulator } from './retell/retell-emulator.js';
 
 /** Parsed command line of `agent-release-emulator`. */
 export interface CliOptions {
   atomsPort?: number;
   langdockPort?: number;
+  retellPort?: number;
   securityCheckMs?: number;
   atomsApiKey?: string;
   langdockApiKey?: string;
+  retellApiKey?: string;
   latencyMs?: number;
   /** Atoms versioning model: `v1` (default) or `v2` (branch model). */
   versioning?: AtomsVersioning;
@@ -22,23 +25,26 @@ export interface CliOptions {
   help?: boolean;
 }
 
-/** Both emulators as started by `runCli`. */
+/** The emulators as started by `runCli`. */
 export interface RunningEmulators {
   atoms: AtomsEmulator;
   langdock: LangdockEmulator;
+  retell: RetellEmulator;
   close(): Promise<void>;
 }
 
 export const USAGE = `Usage: agent-release-emulator [options]
 
-Starts the Atoms and Langdock API emulators on 127.0.0.1.
+Starts the Atoms, Langdock and Retell API emulators on 127.0.0.1.
 
 Options:
   --atoms-port N            port of the Atoms emulator (default: a free port)
   --langdock-port N         port of the Langdock emulator (default: a free port)
+  --retell-port N           port of the Retell emulator (default: a free port)
   --security-check-ms N     duration of the Atoms post-publish security check (default 6000)
   --api-key-atoms K         API key the Atoms emulator accepts (default: random)
   --api-key-langdock K      API key the Langdock emulator accepts (default: random)
+  --api-key-retell K        API key the Retell emulator accepts (default: random)
   --latency-ms N            latency added to every response (default 0)
   --versioning v1|v2        Atoms versioning model (default v1; v2 = branch model)
   --open-draft-id draftId|_id
@@ -51,18 +57,27 @@ Options:
                             the draft (default agent) or {status, message} only
   -h, --help                show this help`;
 
-const NUMERIC: Record<string, 'atomsPort' | 'langdockPort' | 'securityCheckMs' | 'latencyMs'> = {
-  '--atoms-port': 'atomsPort',
-  '--langdock-port': 'langdockPort',
-  '--security-check-ms': 'securityCheckMs',
-  '--latency-ms': 'latencyMs',
-};
+const NUMERIC: Record<string, 'atomsPort' | 'langdockPort' | 'retellPort' | 'securityCheckMs' | 'latencyMs'> =
+  {
+    '--atoms-port': 'atomsPort',
+    '--langdock-port': 'langdockPort',
+    '--retell-port': 'retellPort',
+    '--security-check-ms': 'securityCheckMs',
+    '--latency-ms': 'latencyMs',
+  };
 const TEXT: Record<
   string,
-  'atomsApiKey' | 'langdockApiKey' | 'versioning' | 'openDraftId' | 'draftConflict' | 'langdockUpdateAnswer'
+  | 'atomsApiKey'
+  | 'langdockApiKey'
+  | 'retellApiKey'
+  | 'versioning'
+  | 'openDraftId'
+  | 'draftConflict'
+  | 'langdockUpdateAnswer'
 > = {
   '--api-key-atoms': 'atomsApiKey',
   '--api-key-langdock': 'langdockApiKey',
+  '--api-key-retell': 'retellApiKey',
   '--versioning': 'versioning',
   '--open-draft-id': 'openDraftId',
   '--draft-conflict': 'draftConflict',
@@ -146,14 +161,27 @@ export async function runCli(
     await atoms.close();
     throw error;
   }
+  let retell: RetellEmulator;
+  try {
+    retell = await startRetellEmulator({
+      port: options.retellPort,
+      apiKey: options.retellApiKey,
+      latencyMs: options.latencyMs,
+    });
+  } catch (error) {
+    await Promise.all([atoms.close(), langdock.close()]);
+    throw error;
+  }
   out(`atoms     baseUrl=${atoms.baseUrl} apiKey=${atoms.apiKey}`);
   out(`langdock  baseUrl=${langdock.baseUrl} apiKey=${langdock.apiKey}`);
+  out(`retell    baseUrl=${retell.baseUrl} apiKey=${retell.apiKey}`);
   out('agent-release emulators ready');
   return {
     atoms,
     langdock,
+    retell,
     close: async () => {
-      await Promise.all([atoms.close(), langdock.close()]);
+      await Promise.all([atoms.close(), langdock.close(), retell.close()]);
     },
   };
 }

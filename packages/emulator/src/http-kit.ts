@@ -167,7 +167,7 @@ export class EmulatorServer {
     } else if (!underBase) {
       response = this.profile.notFound(method, url.pathname);
     } else {
-      response = this.process(method, path, query, body, req.headers.authorization);
+      response = this.process(method, path, query, body, req.headers);
     }
 
     if (fault?.kind === 'drop-after') {
@@ -190,9 +190,9 @@ export class EmulatorServer {
     path: string,
     query: Record<string, string>,
     body: ParsedBody,
-    authorization: string | undefined,
+    headers: IncomingMessage['headers'],
   ): RouteResponse {
-    const apiKey = bearerKey(authorization);
+    const apiKey = bearerKey(headers.authorization);
     if (apiKey === undefined || !this.keys.has(apiKey)) return this.profile.unauthorized();
     if (this.limiter) {
       const decision = this.limiter.take(apiKey);
@@ -202,7 +202,7 @@ export class EmulatorServer {
     const match = this.router.match(method, path);
     if (!match) return this.profile.notFound(method, path);
     try {
-      return match.handler({ method, path, params: match.params, query, body: body.value, apiKey });
+      return match.handler({ method, path, params: match.params, query, body: body.value, apiKey, headers });
     } catch (error) {
       if (error instanceof HttpError) return error.response;
       return this.profile.internalError();

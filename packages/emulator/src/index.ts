@@ -45,6 +45,16 @@ export type {
   LangdockEmulatorState,
   LangdockVersion,
 } from './langdock-state.js';
+export type { RetellEmulator, RetellEmulatorOptions } from './retell/retell-emulator.js';
+export { startRetellEmulator } from './retell/retell-emulator.js';
+export type { RetellDirection } from './retell/retell-phone-numbers.js';
+export type { AgentBinding as RetellAgentBinding } from './retell/retell-records.js';
+export type {
+  RetellCreateAgentInput,
+  RetellEmulatorState,
+  RetellServing,
+  RetellVersionSnapshot,
+} from './retell/retell-state.js';
 export type {
   CommonEmulatorOptions,
   EmulatorClock,

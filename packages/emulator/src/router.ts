@@ -8,6 +8,8 @@ export interface RouteRequest {
   body: unknown;
   /** The key that authenticated the request; handlers use it for per-key access rules only. */
   apiKey: string;
+  /** Request headers, names lower-cased (conditional requests read `if-match`). */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 /** What a handler answers. `body` objects are sent as JSON, strings as they are. */

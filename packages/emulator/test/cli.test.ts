@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCliArgs, runCli } from '@agent-release/emulator';
 import ts from 'typescript';
@@ -109,7 +109,11 @@ describe('bin', () => {
     const outDir = mkdtempSync(join(tmpdir(), 'agent-release-emulator-bin-'));
     try {
       writeFileSync(join(outDir, 'package.json'), '{"type":"module"}');
-      for (const file of readdirSync(srcDir).filter((f) => f.endsWith('.ts'))) {
+      // Recursive: vendor folders such as src/retell/ hold modules too.
+      for (const file of readdirSync(srcDir, { recursive: true, encoding: 'utf8' }).filter((f) =>
+        f.endsWith('.ts'),
+      )) {
+        mkdirSync(dirname(join(outDir, file)), { recursive: true });
         const { outputText } = ts.transpileModule(readFileSync(join(srcDir, file), 'utf8'), {
           compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
         });
