@@ -125,7 +125,7 @@ export async function runAttempt<Step extends string, R extends object>(
           (result) => spec.recorded(result, ctx),
           steps,
           surface,
-          { durable: fence.durable },
+          { durable: fence.durable, holds: () => fence.holds() },
         );
       },
     );

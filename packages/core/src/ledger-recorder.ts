@@ -38,6 +38,8 @@ export class LedgerRecorder {
   #finished = false;
   /** Set inside `within`, which the orchestrators run while holding the release lease. */
   #leased = false;
+  /** Whether the lease still vouches for this attempt, asked right before each settling write. */
+  #holds: () => boolean = () => false;
   #settled = false;
 
   constructor(
@@ -90,12 +92,13 @@ export class LedgerRecorder {
     ended: (value: T) => AttemptEnd,
     steps: readonly StepRecord[],
     surface: (error: unknown) => unknown,
-    lease: { durable: boolean },
+    lease: { durable: boolean; holds: () => boolean },
   ): Promise<{ value: T; ledgerError: unknown }> {
     let value: T;
     // Only a lease that spans processes proves that no one else is writing this agent: under the
     // in-process lock another process may be mid-attempt with an entry that is `running` for real.
     this.#leased = lease.durable;
+    this.#holds = lease.holds;
     try {
       value = await body();
     } catch (error) {
@@ -107,18 +110,21 @@ export class LedgerRecorder {
   }
 
   /**
-   * Finishes the agent's `running` entries as `abandoned`. Only a holder of a durable lease may: the
+   * Finishes the agent's `running` entries as `abandoned`. Only a holder of a durable lease that
+   * still holds may (checked before the read and before each write): the
    * writer of such an entry lost the lease without finishing (crashed, killed), so nobody else
    * ever will. `liveNow` (this attempt's `versionBefore`) says what that writer left live; its
    * `snapshotAfter` stays, so a rollback can still tell whether it took effect. Best effort per
    * entry: one the store refuses to settle stays `running`, which `previous` trusts no more.
    */
   async #settleAbandoned(liveNow: string | undefined): Promise<void> {
-    if (!this.ledger || !this.#leased || this.#settled) return;
+    if (!this.ledger || !this.#leased || this.#settled || !this.#holds()) return;
     this.#settled = true;
     const { provider, agentId } = this.context;
     const history = await this.ledger.history({ provider, agentId, limit: SETTLE_LOOKBACK });
     for (const stale of history.filter((e) => e.outcome === 'running')) {
+      // A holder whose own lease ran out may be looking at the entry of the one that holds it now.
+      if (!this.#holds()) return;
       await this.ledger
         .finish(stale.id, {
           outcome: 'abandoned',

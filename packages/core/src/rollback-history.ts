@@ -38,7 +38,10 @@ export async function undoStack(history: readonly LedgerEntry[], liveConfig: Liv
 }
 
 async function counts(entry: LedgerEntry, later: readonly LedgerEntry[], liveConfig: LiveConfig) {
-  if (SETTLED_LIVE.has(entry.outcome)) return entry.versionAfter !== undefined;
+  // A release that left the same version live (`activate: false`) changed nothing to undo.
+  if (SETTLED_LIVE.has(entry.outcome)) {
+    return entry.versionAfter !== undefined && entry.versionAfter !== entry.versionBefore;
+  }
   return UNSETTLED.has(entry.outcome) && wentLive(entry, later, liveConfig);
 }
 

@@ -81,7 +81,8 @@ function canStrand(capabilities: ReleaserCapabilities): boolean {
 /**
  * The version a crashed attempt published but never made live: newer than what was live when it
  * began, still not live, its check not failed, and carrying the rollout's label (or, without a
- * label, the only such version). Only while nothing else went live since.
+ * label, the only such version of an attempt whose record shows it published). Only while nothing
+ * else went live since.
  */
 async function strandedVersion(
   releaser: AgentReleaser,
@@ -92,6 +93,12 @@ async function strandedVersion(
   if (!canStrand(releaser.capabilities) || !releaser.listVersions || !crashed.versionBefore) {
     return undefined;
   }
+  // A version of someone else's (waiting for review, say) must never be made live on a guess:
+  // adopt one only with evidence that the crashed attempt published — its label, or, for an
+  // attempt that finished as failed, a publish step in its record.
+  const publishedPerRecord = crashed.steps.some((step) => step.name === 'publish');
+  if (crashed.outcome === 'failed' && !publishedPerRecord) return undefined;
+  if (job.label === undefined && !publishedPerRecord) return undefined;
   const versions = await releaser.listVersions(job.agentId, { limit: 50, signal });
   const before = versions.findIndex((v) => v.id === crashed.versionBefore);
   if (before < 0 || !versions[before]?.isActive) return undefined;
