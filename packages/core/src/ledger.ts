@@ -1,4 +1,7 @@
+import type { ConfigSnapshot } from './port.js';
 import type { StepRecord } from './step-runner.js';
+
+export type { ConfigSnapshot } from './port.js';
 
 /**
  * The release ledger port: every release and rollback attempt, recorded.
@@ -8,18 +11,6 @@ import type { StepRecord } from './step-runner.js';
  * ends, whatever the outcome. `@agent-release/ledger` implements it on SQLite (the embedded
  * default) and PostgreSQL.
  */
-
-/**
- * The neutral fields of an agent's configuration that a change touched, as they were (before) or
- * became (after). Only fields the change named are kept; never a secret.
- */
-export interface ConfigSnapshot {
-  instructions?: string | undefined;
-  firstMessage?: string | undefined;
-  model?: string | undefined;
-  /** Vendor-only fields the change touched, keyed by provider id. */
-  providerOptions?: Record<string, Record<string, unknown> | undefined> | undefined;
-}
 
 /**
  * How an attempt ended. `running` until `finish` is called (or the writer crashed).

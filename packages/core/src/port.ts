@@ -1,5 +1,16 @@
 import type { AgentChanges } from './changes.js';
-import type { ConfigSnapshot } from './ledger.js';
+
+/**
+ * The neutral fields of an agent's configuration that a change touched, as they were (before) or
+ * became (after). Only fields the change named are kept; never a secret.
+ */
+export interface ConfigSnapshot {
+  instructions?: string | undefined;
+  firstMessage?: string | undefined;
+  model?: string | undefined;
+  /** Vendor-only fields the change touched, keyed by provider id. */
+  providerOptions?: Record<string, Record<string, unknown> | undefined> | undefined;
+}
 
 /**
  * How a provider behaves, so callers and {@link release} never test provider names.
