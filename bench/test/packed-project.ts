@@ -4,9 +4,10 @@
  * only what the tarballs declare is there — no vitest, no workspace links.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { packageDir } from './workspace.js';
 
@@ -20,6 +21,16 @@ export async function whyPnpmCannotPack(): Promise<string | undefined> {
   } catch (error) {
     return `pnpm is not runnable (${(error as Error).message.split('\n')[0]})`;
   }
+}
+
+/**
+ * Where node-gyp finds the headers of the Node running this test: beside its binary when that
+ * Node came as a package with its headers (CI's extra Node versions), since node-gyp cannot
+ * download them on these machines. Nothing when they are not there (npm's own setting applies).
+ */
+function nodeHeaders(): Record<string, string> {
+  const root = dirname(dirname(process.execPath));
+  return existsSync(join(root, 'include', 'node', 'node.h')) ? { npm_config_nodedir: root } : {};
 }
 
 /** A temp project with the packed packages installed; `close()` deletes it. */
@@ -51,6 +62,7 @@ export async function installPacked(packages: readonly string[]): Promise<Packed
     // works offline; a native addon without a prebuilt binary is compiled, which takes minutes.
     await run('npm', ['install', ...files, '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund'], {
       cwd: project,
+      env: { ...process.env, ...nodeHeaders() },
       timeout: 900_000,
       maxBuffer: 16 * 1024 * 1024,
     });
