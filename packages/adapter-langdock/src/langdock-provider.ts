@@ -2,7 +2,7 @@ import { noopLogger, systemClock } from '@agent-release/core';
 import { type ReleaserFactoryDeps, releaserModule, type TenantConfig } from '@agent-release/core/di';
 import { HttpClient } from '@agent-release/core/provider';
 import { LANGDOCK_PROVIDER } from './langdock-capabilities.js';
-import { mapLangdockError } from './langdock-errors.js';
+import { langdockErrorCases } from './langdock-errors.js';
 import {
   LANGDOCK_DEFAULT_BASE_URL,
   type LangdockReleaserOptions,
@@ -33,7 +33,7 @@ export function createLangdockReleaser(options: LangdockReleaserOptions): Langdo
     apiKey: parsed.apiKey,
     timeoutMs: parsed.timeoutMs,
     retry: parsed.retry,
-    mapError: mapLangdockError,
+    errorCases: langdockErrorCases,
     logger,
     clock,
     random,

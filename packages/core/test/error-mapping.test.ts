@@ -1,5 +1,10 @@
 import { ConflictError, NotFoundError, PermissionError, RateLimitedError } from '@agent-release/core';
-import { defaultErrorFor, type HttpFailure, type VendorErrorBase } from '@agent-release/core/provider';
+import {
+  defaultErrorFor,
+  errorMapperFrom,
+  type HttpFailure,
+  type VendorErrorBase,
+} from '@agent-release/core/provider';
 import { describe, expect, it } from 'vitest';
 import { vendorErrorOf } from '../src/http/error-mapping.js';
 
@@ -95,5 +100,18 @@ describe('vendor error mapping as data', () => {
     expect(vendorErrorOf(failure({ status: 409 }), mapping).message).toBe('special');
     expect(vendorErrorOf(failure({ status: 429 }), mapping)).toBeInstanceOf(RateLimitedError);
     expect(asked).toEqual(['mapError', 'mapError', 'errorCases', 'mapError', 'errorCases']);
+  });
+
+  it('errorMapperFrom turns cases into a whole-answer mapper that never answers undefined', () => {
+    const map = errorMapperFrom((f, base) =>
+      f.status === 403 ? new NotFoundError(`${base.what}: hidden`, base.fields) : undefined,
+    );
+    expect(map(failure())).toMatchObject({
+      message: 'vendor publish: hidden',
+      details: { requestId: 'req-1' },
+    });
+    expect(map(failure({ status: 409 })).toJSON()).toEqual(
+      defaultErrorFor(failure({ status: 409 })).toJSON(),
+    );
   });
 });

@@ -137,3 +137,11 @@ export function vendorErrorOf(failure: HttpFailure, mapping: VendorErrorMapping)
   const base = errorBaseOf(failure);
   return mapping.errorCases?.(failure, base) ?? defaultFromBase(failure, base, undefined);
 }
+
+/**
+ * `cases` over core's default as one whole-answer function, for an adapter that still hands out
+ * a mapper of its own (`HttpClientOptions.errorCases` takes `cases` directly).
+ */
+export function errorMapperFrom(cases: VendorErrorCases): (failure: HttpFailure) => AgentReleaseError {
+  return (failure) => vendorErrorOf(failure, { errorCases: cases });
+}

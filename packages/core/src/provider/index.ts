@@ -20,6 +20,7 @@ export { assertApiKey, isLoopbackHost, MIN_API_KEY_LENGTH, normalizeBaseUrl } fr
 export {
   type DefaultErrorExtras,
   defaultErrorFor,
+  errorMapperFrom,
   type VendorErrorBase,
   type VendorErrorCases,
   type VendorErrorFields,
