@@ -141,14 +141,8 @@ export class HttpClient {
       }
 
       if (fence && !fence.holds()) throw fence.error(req.operation, this.provider);
-      const now = this.#clock.now();
-      const next = decide(
-        failure,
-        attempt,
-        this.retryPolicy,
-        { now, at: total.at, passed: total.signal.aborted },
-        this.#random,
-      );
+      const state = { now: this.#clock.now(), at: total.at, passed: total.signal.aborted };
+      const next = decide(failure, attempt, this.retryPolicy, state, this.#random);
       if (next.stop) {
         if (next.why === 'wait-passes-deadline') {
           this.#logger.warn('not retrying: the wait would pass the total deadline', {
