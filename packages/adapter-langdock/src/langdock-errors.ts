@@ -5,7 +5,12 @@ import {
   PermissionError,
   ValidationError,
 } from '@agent-release/core';
-import { defaultErrorFor, extractVendorMessage, type HttpFailure } from '@agent-release/core/provider';
+import {
+  errorMapperFrom,
+  type HttpFailure,
+  type VendorErrorBase,
+  type VendorErrorFields,
+} from '@agent-release/core/provider';
 
 /**
  * Why Langdock refused with 403, when its body says so. The publish page lists three causes
@@ -55,54 +60,61 @@ export function forbiddenReason(
 }
 
 /**
- * Langdock's error mapping: status → typed error, with the vendor's message whatever the body's
- * shape (`{message}`, `{error}`, a plain string, or nothing). Langdock's error bodies are not
- * formally specified, so every shape is read defensively.
+ * What is special about Langdock's error answers, over the base fields and message core builds
+ * once (the vendor's message whatever the body's shape — `{message}`, `{error}`, a plain string, or
+ * nothing — and `details.requestId`). Langdock's error bodies are not formally specified, so every
+ * shape is read defensively.
  *
  * - 400 → `ValidationError` (malformed `agentId`, description over 100 characters, ...)
  * - 401 → `AuthenticationError`
  * - 403 → `PermissionError`, `details.reason` says which cause when the body tells
  * - 404 → `NotFoundError` (no such agent, or it is not shared with the key)
- * - 409 → `ConflictError` (on publish: no draft changes; the releaser turns it into `unchanged`)
- * - 429 → `RateLimitedError`, `retryAfterMs` from `Retry-After` when present
- * - 5xx → `ProviderUnavailableError` (`mayHaveTakenEffect` for writes)
+ * - anything else → `undefined`: core's default, which already says what Langdock needs for
+ *   409 (`ConflictError`; on publish the releaser turns it into `unchanged`), 429
+ *   (`RateLimitedError`, `retryAfterMs` from `Retry-After`) and 5xx (`ProviderUnavailableError`,
+ *   `mayHaveTakenEffect` for writes).
  */
-export function mapLangdockError(failure: HttpFailure): AgentReleaseError {
-  const vendorMessage = extractVendorMessage(failure.body);
-  const base = {
-    provider: failure.provider,
-    status: failure.status,
-    vendorMessage,
-    operation: failure.operation,
-  };
-  const what = `${failure.provider} ${failure.operation}`;
-  const said = vendorMessage ? ` Langdock said: ${vendorMessage}` : '';
+export function langdockErrorCases(
+  failure: HttpFailure,
+  { fields, what }: VendorErrorBase,
+): AgentReleaseError | undefined {
+  const said = fields.vendorMessage ? ` Langdock said: ${fields.vendorMessage}` : '';
   switch (failure.status) {
     case 400:
-      return new ValidationError(`${what} was rejected as invalid (400).${said}`, base);
+      return new ValidationError(`${what} was rejected as invalid (400).${said}`, fields);
     case 401:
       return new AuthenticationError(
         `${what}: the API key was rejected (401); check that it is a valid, unrevoked Langdock key.${said}`,
-        base,
+        fields,
       );
-    case 403: {
-      const reason = forbiddenReason(failure.body, vendorMessage);
-      const missing = missingScopes(failure.body);
-      const why = reason
-        ? `${FORBIDDEN_EXPLANATIONS[reason]}${missing ? ` (missing: ${missing.join(', ')})` : ''}`
-        : 'the key lacks the AGENT_API scope or owner/editor access, the agent is in another workspace, or the resource is a project';
-      return new PermissionError(`${what}: forbidden (403): ${why}.${said}`, {
-        ...base,
-        details: { reason: reason ?? 'unknown', ...(missing ? { missingScopes: missing } : {}) },
-      });
-    }
+    case 403:
+      return forbidden(failure.body, fields, `${what}: forbidden (403)`, said);
     case 404:
       return new NotFoundError(
         `${what}: agent not found (404); it does not exist or is not shared with this API key.${said}`,
-        base,
+        fields,
       );
     default:
-      // 409, 429 (Retry-After) and 5xx (mayHaveTakenEffect for writes) need nothing Langdock-specific.
-      return defaultErrorFor(failure);
+      return undefined;
   }
 }
+
+function forbidden(body: unknown, fields: VendorErrorFields, what: string, said: string): PermissionError {
+  const reason = forbiddenReason(body, fields.vendorMessage);
+  const missing = missingScopes(body);
+  const why = reason
+    ? `${FORBIDDEN_EXPLANATIONS[reason]}${missing ? ` (missing: ${missing.join(', ')})` : ''}`
+    : 'the key lacks the AGENT_API scope or owner/editor access, the agent is in another workspace, or the resource is a project';
+  return new PermissionError(`${what}: ${why}.${said}`, {
+    ...fields,
+    details: {
+      ...fields.details,
+      reason: reason ?? 'unknown',
+      ...(missing ? { missingScopes: missing } : {}),
+    },
+  });
+}
+
+/** Langdock's whole mapping as one function: {@link langdockErrorCases} over core's default. */
+export const mapLangdockError: (failure: HttpFailure) => AgentReleaseError =
+  errorMapperFrom(langdockErrorCases);

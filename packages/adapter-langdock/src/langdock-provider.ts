@@ -5,7 +5,7 @@
 import { noopLogger, systemClock } from '@agent-release/core';
 import { HttpClient } from '@agent-release/core/provider';
 import { LANGDOCK_PROVIDER } from './langdock-capabilities.js';
-import { mapLangdockError } from './langdock-errors.js';
+import { langdockErrorCases } from './langdock-errors.js';
 import {
   LANGDOCK_DEFAULT_BASE_URL,
   type LangdockReleaserOptions,
@@ -35,7 +35,7 @@ export function createLangdockReleaser(options: LangdockReleaserOptions): Langdo
     apiKey: parsed.apiKey,
     timeoutMs: parsed.timeoutMs,
     retry: parsed.retry,
-    mapError: mapLangdockError,
+    errorCases: langdockErrorCases,
     logger,
     clock,
     random,

@@ -145,6 +145,34 @@ describe('HttpClient requests', () => {
       operation: 'get',
     });
   });
+
+  it('builds the base once and lets errorCases handle only what is special about the vendor', async () => {
+    nock(BASE).get('/a').reply(403, { message: 'missing scope' }, { 'x-request-id': 'req-9' });
+    nock(BASE).get('/b').reply(404, { message: 'gone' }, { 'x-request-id': 'req-10' });
+    const { http } = client({
+      errorCases: (f, base) =>
+        f.status === 403
+          ? new NotFoundError(`${base.what}: hidden as not found${base.suffix}`, base.fields)
+          : undefined,
+    });
+    const special = await http
+      .request({ operation: 'get', method: 'GET', path: '/a', schema: ok })
+      .catch((e) => e);
+    expect(special).toBeInstanceOf(NotFoundError);
+    expect(special).toMatchObject({
+      message: 'vendor get: hidden as not found: missing scope',
+      status: 403,
+      vendorMessage: 'missing scope',
+      details: { requestId: 'req-9' },
+    });
+    const fallback = await http
+      .request({ operation: 'get', method: 'GET', path: '/b', schema: ok })
+      .catch((e) => e);
+    expect(fallback).toMatchObject({
+      message: 'vendor get: not found (404): gone',
+      details: { requestId: 'req-10' },
+    });
+  });
 });
 
 describe('HttpClient retries', () => {

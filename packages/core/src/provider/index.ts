@@ -18,13 +18,15 @@ export {
 export { snapshotOfChanges } from '../config-snapshot.js';
 export { assertApiKey, isLoopbackHost, MIN_API_KEY_LENGTH, normalizeBaseUrl } from '../http/base-url.js';
 export {
-  DEFAULT_TOTAL_TIMEOUT_MS,
-  HttpClient,
-  type HttpClientOptions,
-  type HttpMethod,
-  type HttpRequest,
-  type HttpResponse,
-} from '../http/http-client.js';
+  type DefaultErrorExtras,
+  defaultErrorFor,
+  errorMapperFrom,
+  type VendorErrorBase,
+  type VendorErrorCases,
+  type VendorErrorFields,
+} from '../http/error-mapping.js';
+export { DEFAULT_TOTAL_TIMEOUT_MS, HttpClient } from '../http/http-client.js';
+export type { HttpClientOptions, HttpMethod, HttpRequest, HttpResponse } from '../http/http-types.js';
 export { pathOf } from '../http/path.js';
 export {
   assertDelayMs,
@@ -35,8 +37,6 @@ export {
   resolveRetryPolicy,
 } from '../http/retry-policy.js';
 export {
-  type DefaultErrorExtras,
-  defaultErrorFor,
   type ErrorMapper,
   extractVendorMessage,
   type HttpFailure,
