@@ -7,13 +7,6 @@
  * package also adds `providerOptions.langdock` to core's `AgentChanges`. The inversify module is
  * `@agent-release/adapter-langdock/di`: this entry loads no DI framework.
  */
-export {
-  getAgentResponseSchema,
-  LANGDOCK_PATHS,
-  type PublishResponse,
-  publishResponseSchema,
-  updateResponseSchema,
-} from './langdock-api.js';
 export { LANGDOCK_CAPABILITIES, LANGDOCK_PROVIDER } from './langdock-capabilities.js';
 export {
   LANGDOCK_INSTRUCTION_MAX,
@@ -21,26 +14,11 @@ export {
   type LangdockInputField,
   type LangdockInputType,
   type LangdockProviderOptions,
-  langdockActionSchema,
-  langdockInputFieldSchema,
-  langdockInputTypeSchema,
   langdockProviderOptionsSchema,
 } from './langdock-config-schema.js';
-export { forbiddenReason, type LangdockForbiddenReason, mapLangdockError } from './langdock-errors.js';
-export {
-  LANGDOCK_DRAFT_ID,
-  LANGDOCK_LIVE_VERSION_ID,
-  langdockAgentIdSchema,
-  langdockUuidSchema,
-} from './langdock-ids.js';
-export {
-  LANGDOCK_PUBLISH_DESCRIPTION_MAX,
-  type LangdockUpdateFields,
-  NEUTRAL_TO_LANGDOCK,
-  toLangdockUpdate,
-  toPublishDescription,
-  toPublishedVersion,
-} from './langdock-mapping.js';
+export type { LangdockForbiddenReason } from './langdock-errors.js';
+export { LANGDOCK_DRAFT_ID, LANGDOCK_LIVE_VERSION_ID } from './langdock-ids.js';
+export { LANGDOCK_PUBLISH_DESCRIPTION_MAX } from './langdock-mapping.js';
 export {
   LANGDOCK_DEFAULT_BASE_URL,
   type LangdockForeignDraftEdits,

@@ -1,12 +1,8 @@
 import { type AgentChanges, release, ValidationError } from '@agent-release/core';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  LANGDOCK_PUBLISH_DESCRIPTION_MAX,
-  NEUTRAL_TO_LANGDOCK,
-  toLangdockUpdate,
-  toPublishDescription,
-} from '../src/index.js';
+import { LANGDOCK_PUBLISH_DESCRIPTION_MAX } from '../src/index.js';
+import { NEUTRAL_TO_LANGDOCK, toLangdockUpdate, toPublishDescription } from '../src/langdock-mapping.js';
 import { AGENT, makeReleaser, rejectionOf } from './helpers.js';
 
 // No interceptors at all in this file: any request would fail with NetConnectNotAllowedError.
