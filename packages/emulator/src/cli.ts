@@ -1,7 +1,7 @@
-import { type AtomsEmulator, startAtomsEmulator } from './atoms-emulator.js';
-import type { AtomsVersioning } from './atoms-v2-state.js';
-import { type LangdockEmulator, startLangdockEmulator } from './langdock-emulator.js';
-import type { LangdockUpdateAnswer } from './langdock-routes.js';
+import { type AtomsEmulator, startAtomsEmulator } from './atoms/atoms-emulator.js';
+import type { AtomsVersioning } from './atoms/v2/atoms-v2-state.js';
+import { type LangdockEmulator, startLangdockEmulator } from './langdock/langdock-emulator.js';
+import type { LangdockUpdateAnswer } from './langdock/langdock-routes.js';
 import { type RetellEmulator, startRetellEmulator } from './retell/retell-emulator.js';
 
 /** Parsed command line of `agent-release-emulator`. */

@@ -1,17 +1,17 @@
-export type { AtomsConfig, AtomsSection } from './atoms-config.js';
-export { ATOMS_SECTIONS, CONFIG_FIELDS as ATOMS_CONFIG_FIELDS } from './atoms-config.js';
-export type { AtomsEmulator, AtomsEmulatorOptions } from './atoms-emulator.js';
-export { ATOMS_BASE_PATH, startAtomsEmulator } from './atoms-emulator.js';
+export type { AtomsConfig, AtomsSection } from './atoms/atoms-config.js';
+export { ATOMS_SECTIONS, CONFIG_FIELDS as ATOMS_CONFIG_FIELDS } from './atoms/atoms-config.js';
+export type { AtomsEmulator, AtomsEmulatorOptions } from './atoms/atoms-emulator.js';
+export { ATOMS_BASE_PATH, startAtomsEmulator } from './atoms/atoms-emulator.js';
 export {
   CONFIG_FREEZE_MESSAGE as ATOMS_CONFIG_FREEZE_MESSAGE,
   MIGRATION_MESSAGE as ATOMS_MIGRATION_MESSAGE,
-} from './atoms-responses.js';
+} from './atoms/atoms-responses.js';
 export type {
   AtomsSecurityCheckOptions,
   SecurityCheckOutcome,
   SecurityCheckSubject,
   SecurityCheckView,
-} from './atoms-security-check.js';
+} from './atoms/atoms-security-check.js';
 export type {
   AtomsAgent,
   AtomsCreateAgentInput,
@@ -20,7 +20,7 @@ export type {
   AtomsEmulatorState,
   AtomsVersion,
   AtomsVersionSnapshot,
-} from './atoms-state.js';
+} from './atoms/atoms-state.js';
 export type {
   AtomsBranch,
   AtomsBranchDraftSnapshot,
@@ -30,21 +30,33 @@ export type {
   AtomsRevision,
   AtomsRevisionSnapshot,
   AtomsVersioning,
-} from './atoms-v2-state.js';
+} from './atoms/v2/atoms-v2-state.js';
 export type { CliOptions, RunningEmulators } from './cli.js';
 export { parseCliArgs, runCli } from './cli.js';
-export type { FaultKind, FaultSpec } from './faults.js';
-export { FaultInjector } from './faults.js';
-export type { LangdockEmulator, LangdockEmulatorOptions, LangdockKeyOptions } from './langdock-emulator.js';
-export { startLangdockEmulator } from './langdock-emulator.js';
-export type { LangdockUpdateAnswer } from './langdock-routes.js';
-export type { LangdockAgentConfig } from './langdock-schema.js';
+export type { FaultKind, FaultSpec } from './kit/faults.js';
+export { FaultInjector } from './kit/faults.js';
+export type {
+  CommonEmulatorOptions,
+  EmulatorClock,
+  EmulatorHandle,
+  RateLimitOptions,
+  RequestLogEntry,
+} from './kit/types.js';
+export { systemClock } from './kit/types.js';
+export type {
+  LangdockEmulator,
+  LangdockEmulatorOptions,
+  LangdockKeyOptions,
+} from './langdock/langdock-emulator.js';
+export { startLangdockEmulator } from './langdock/langdock-emulator.js';
+export type { LangdockUpdateAnswer } from './langdock/langdock-routes.js';
+export type { LangdockAgentConfig } from './langdock/langdock-schema.js';
 export type {
   LangdockAgent,
   LangdockCreateAgentInput,
   LangdockEmulatorState,
   LangdockVersion,
-} from './langdock-state.js';
+} from './langdock/langdock-state.js';
 export type { RetellEmulator, RetellEmulatorOptions } from './retell/retell-emulator.js';
 export { startRetellEmulator } from './retell/retell-emulator.js';
 export type { RetellDirection } from './retell/retell-phone-numbers.js';
@@ -55,11 +67,3 @@ export type {
   RetellServing,
   RetellVersionSnapshot,
 } from './retell/retell-state.js';
-export type {
-  CommonEmulatorOptions,
-  EmulatorClock,
-  EmulatorHandle,
-  RateLimitOptions,
-  RequestLogEntry,
-} from './types.js';
-export { systemClock } from './types.js';

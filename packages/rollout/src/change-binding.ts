@@ -8,7 +8,7 @@ import {
   ValidationError,
 } from '@agent-release/core';
 import { snapshotOfChanges } from '@agent-release/core/provider';
-import type { TargetJob } from './target-task.js';
+import type { TargetJob } from './target-job.js';
 
 /** This rollout's earlier attempts on the job's agent, newest first. */
 export function earlierAttempts(

@@ -4,8 +4,9 @@ import { type RolloutPlan, validatePlan } from './plan.js';
 import { planCheck } from './plan-check.js';
 import { InProcessRateLimiter, type KeyedRateLimiter, type KeyRateLimit } from './rate-limit.js';
 import { startRollout } from './rollout-run.js';
+import type { TargetJob, TargetTaskDeps } from './target-job.js';
 import type { TargetResult } from './target-result.js';
-import { runTargetJob, type TargetJob, type TargetTaskDeps } from './target-task.js';
+import { runTargetJob } from './target-task.js';
 import type { TaskExecutor } from './task-executor.js';
 
 /** Options of {@link createInProcessEngine}. */

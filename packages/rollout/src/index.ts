@@ -18,5 +18,5 @@ export {
 } from './plan.js';
 export type { RolloutProgress, RolloutState, WaveProgress } from './progress.js';
 export { InProcessRateLimiter, type KeyedRateLimiter, type KeyRateLimit } from './rate-limit.js';
+export type { RateKeyOf, ResolveReleaser, TargetTaskDeps } from './target-job.js';
 export type { TargetOutcome, TargetResult } from './target-result.js';
-export type { RateKeyOf, ResolveReleaser, TargetTaskDeps } from './target-task.js';

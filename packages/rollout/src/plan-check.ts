@@ -3,7 +3,7 @@ import { assertSameChange, earlierAttempts } from './change-binding.js';
 import type { PlannedTarget } from './plan.js';
 import { jobFor } from './plan-job.js';
 import type { PlanCheck } from './rollout-run.js';
-import type { ResolveReleaser } from './target-task.js';
+import type { ResolveReleaser } from './target-job.js';
 
 /** Ledger reads in flight at once while checking a plan. */
 const CHECK_CONCURRENCY = 16;

@@ -1,5 +1,5 @@
 import type { PlannedTarget, RolloutPlan } from './plan.js';
-import type { TargetJob } from './target-task.js';
+import type { TargetJob } from './target-job.js';
 
 /**
  * The job that releases (or rolls back) one target of a plan: its effective change and the

@@ -7,7 +7,7 @@ import {
   type VersionInfo,
 } from '@agent-release/core';
 import { assertSameChange, earlierAttempts, isLive } from './change-binding.js';
-import type { JobOutcome, TargetJob, TargetTaskDeps } from './target-task.js';
+import type { JobOutcome, TargetJob, TargetTaskDeps } from './target-job.js';
 
 const DONE = new Set(['released', 'unchanged']);
 

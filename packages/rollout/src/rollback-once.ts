@@ -1,5 +1,5 @@
 import { type AgentReleaser, type LedgerEntry, rollback } from '@agent-release/core';
-import type { JobOutcome, TargetJob, TargetTaskDeps } from './target-task.js';
+import type { JobOutcome, TargetJob, TargetTaskDeps } from './target-job.js';
 
 const SUCCESS = new Set(['released', 'rolled-back']);
 // A crashed attempt: still `running`, or settled as `abandoned` by the next holder of the lease.

@@ -2,8 +2,8 @@ import type { RolloutEvent, RolloutListener, RolloutRun, RolloutSummary } from '
 import type { PlannedTarget, ValidatedPlan } from './plan.js';
 import { jobFor } from './plan-job.js';
 import { ProgressTracker, type RolloutProgress, type RolloutState } from './progress.js';
+import type { TargetJob } from './target-job.js';
 import type { TargetResult } from './target-result.js';
-import type { TargetJob } from './target-task.js';
 import type { TaskExecutor } from './task-executor.js';
 
 /**

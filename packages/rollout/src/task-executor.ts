@@ -1,5 +1,5 @@
+import type { TargetJob } from './target-job.js';
 import type { TargetResult } from './target-result.js';
-import type { TargetJob } from './target-task.js';
 
 /**
  * How an engine runs jobs: the only part that differs between engines. The coordinator

@@ -1,4 +1,4 @@
-import type { Router } from '../router.js';
+import type { Router } from '../kit/router.js';
 import { MISSING_ASSET, MISSING_VERSION, retellError } from './retell-errors.js';
 import { AGENT_UPDATE_FIELDS } from './retell-fields.js';
 import type { PhoneNumberStore } from './retell-phone-numbers.js';

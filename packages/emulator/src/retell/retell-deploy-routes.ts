@@ -1,4 +1,4 @@
-import type { RouteRequest, Router } from '../router.js';
+import type { RouteRequest, Router } from '../kit/router.js';
 import { MISSING_VERSION, retellError } from './retell-errors.js';
 import { PHONE_NUMBER_UPDATE_FIELDS } from './retell-fields.js';
 import type { PhoneNumberStore } from './retell-phone-numbers.js';

@@ -1,8 +1,8 @@
-import { EmulatorServer } from '../http-kit.js';
-import { randomHex } from '../ids.js';
-import { Router } from '../router.js';
-import type { CommonEmulatorOptions, EmulatorHandle } from '../types.js';
-import { systemClock } from '../types.js';
+import { EmulatorServer } from '../kit/http-kit.js';
+import { randomHex } from '../kit/ids.js';
+import { Router } from '../kit/router.js';
+import type { CommonEmulatorOptions, EmulatorHandle } from '../kit/types.js';
+import { systemClock } from '../kit/types.js';
 import { registerAgentRoutes } from './retell-agent-routes.js';
 import { registerDeployRoutes } from './retell-deploy-routes.js';
 import { retellProfile } from './retell-errors.js';

@@ -1,4 +1,4 @@
-import { HttpError, type VendorProfile } from '../http-kit.js';
+import { HttpError, type VendorProfile } from '../kit/http-kit.js';
 
 /**
  * Retell's error envelope, the same for every status in its OpenAPI file:

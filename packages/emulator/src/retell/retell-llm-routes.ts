@@ -1,4 +1,4 @@
-import type { Router } from '../router.js';
+import type { Router } from '../kit/router.js';
 import { MISSING_ASSET } from './retell-errors.js';
 import { LLM_UPDATE_FIELDS } from './retell-fields.js';
 import type { RetellStore } from './retell-store.js';

@@ -1,5 +1,5 @@
-import { cloneJson } from '../json-utils.js';
-import type { EmulatorClock } from '../types.js';
+import { cloneJson } from '../kit/json-utils.js';
+import type { EmulatorClock } from '../kit/types.js';
 import { MISSING_ASSET, retellError } from './retell-errors.js';
 import type { AgentBinding, AgentRecord, PhoneNumberRecord } from './retell-records.js';
 import type { RetellStore } from './retell-store.js';

@@ -1,5 +1,5 @@
-import type { HttpError } from '../http-kit.js';
-import { cloneJson } from '../json-utils.js';
+import type { HttpError } from '../kit/http-kit.js';
+import { cloneJson } from '../kit/json-utils.js';
 import type { PhoneNumberStore, RetellDirection } from './retell-phone-numbers.js';
 import type { AgentBinding } from './retell-records.js';
 import type { RetellStore } from './retell-store.js';

@@ -1,6 +1,6 @@
-import { randomHex } from '../ids.js';
-import { cloneJson } from '../json-utils.js';
-import type { EmulatorClock } from '../types.js';
+import { randomHex } from '../kit/ids.js';
+import { cloneJson } from '../kit/json-utils.js';
+import type { EmulatorClock } from '../kit/types.js';
 import { MISSING_ASSET, MISSING_VERSION, publishedImmutable, retellError } from './retell-errors.js';
 import { DEFAULT_AGENT_CONFIG, DEFAULT_LLM_CONFIG } from './retell-fields.js';
 import type { AgentRecord, TagRecord, VersionRecord } from './retell-records.js';

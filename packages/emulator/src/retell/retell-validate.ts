@@ -1,4 +1,4 @@
-import { isPlainObject } from '../json-utils.js';
+import { isPlainObject } from '../kit/json-utils.js';
 import { retellError } from './retell-errors.js';
 import { ARRAY_FIELDS, STRING_FIELDS } from './retell-fields.js';
 

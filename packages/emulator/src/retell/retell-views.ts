@@ -1,4 +1,4 @@
-import { cloneJson } from '../json-utils.js';
+import { cloneJson } from '../kit/json-utils.js';
 import type { AgentBinding, AgentRecord, PhoneNumberRecord, VersionRecord } from './retell-records.js';
 import type { RetellStore } from './retell-store.js';
 

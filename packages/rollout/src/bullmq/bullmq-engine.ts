@@ -4,8 +4,8 @@ import type { RolloutEngine, RolloutRun } from '../engine.js';
 import { type RolloutPlan, validatePlan } from '../plan.js';
 import { type PlanCheckDeps, planCheck } from '../plan-check.js';
 import { startRollout } from '../rollout-run.js';
+import type { TargetJob } from '../target-job.js';
 import type { TargetResult } from '../target-result.js';
-import type { TargetJob } from '../target-task.js';
 import type { TaskExecutor } from '../task-executor.js';
 import { type BullmqConnectionOptions, resolveConnection } from './connection.js';
 

@@ -1,7 +1,8 @@
 import { Worker } from 'bullmq';
 import type { KeyRateLimit } from '../rate-limit.js';
+import type { TargetJob, TargetTaskDeps } from '../target-job.js';
 import type { TargetResult } from '../target-result.js';
-import { runTargetJob, type TargetJob, type TargetTaskDeps } from '../target-task.js';
+import { runTargetJob } from '../target-task.js';
 import { type BullmqConnectionOptions, redisClient, resolveConnection } from './connection.js';
 import { RedisRateLimiter } from './redis-rate-limiter.js';
 

@@ -8,7 +8,7 @@ import { release, ValidationError } from '@agent-release/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RolloutEngine, RolloutEvent, RolloutRun, RolloutSummary } from '../engine.js';
 import type { RolloutPlan } from '../plan.js';
-import type { RateKeyOf, ResolveReleaser } from '../target-task.js';
+import type { RateKeyOf, ResolveReleaser } from '../target-job.js';
 import { rerunCases } from './conformance-rerun.js';
 import { TestFleet } from './fleet.js';
 

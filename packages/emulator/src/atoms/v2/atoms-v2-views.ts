@@ -1,8 +1,9 @@
-import { type AtomsConfig, changedSections } from './atoms-config.js';
-import type { AtomsAgentRecord, AtomsVersionRecord } from './atoms-records.js';
-import { atomsError, conflictError } from './atoms-responses.js';
-import { securityCheckView } from './atoms-security-check.js';
-import { EMULATOR_USER, iso } from './atoms-user.js';
+import { cloneJson } from '../../kit/json-utils.js';
+import { type AtomsConfig, changedSections } from '../atoms-config.js';
+import type { AtomsAgentRecord, AtomsVersionRecord } from '../atoms-records.js';
+import { atomsError, conflictError } from '../atoms-responses.js';
+import { securityCheckView } from '../atoms-security-check.js';
+import { EMULATOR_USER, iso } from '../atoms-user.js';
 import { BranchBase } from './atoms-v2-base.js';
 import type {
   AtomsBranch,
@@ -12,7 +13,6 @@ import type {
   AtomsRevisionSnapshot,
   BranchRecord,
 } from './atoms-v2-model.js';
-import { cloneJson } from './json-utils.js';
 
 /** The branch model as the API and the state helpers show it. */
 export class BranchViews extends BranchBase {

@@ -1,10 +1,10 @@
-import { EmulatorServer, type VendorProfile } from './http-kit.js';
-import { randomHex } from './ids.js';
+import { EmulatorServer, type VendorProfile } from '../kit/http-kit.js';
+import { randomHex } from '../kit/ids.js';
+import { Router } from '../kit/router.js';
+import type { CommonEmulatorOptions, EmulatorHandle } from '../kit/types.js';
+import { systemClock } from '../kit/types.js';
 import { type LangdockUpdateAnswer, registerLangdockRoutes } from './langdock-routes.js';
 import { type LangdockEmulatorState, LangdockStore } from './langdock-state.js';
-import { Router } from './router.js';
-import type { CommonEmulatorOptions, EmulatorHandle } from './types.js';
-import { systemClock } from './types.js';
 
 /** Options of `startLangdockEmulator`. */
 export interface LangdockEmulatorOptions extends CommonEmulatorOptions {

@@ -1,9 +1,9 @@
-import type { AtomsAgentRecord, AtomsVersionRecord } from './atoms-records.js';
-import { atomsError, conflictError } from './atoms-responses.js';
-import { EMULATOR_USER } from './atoms-user.js';
+import { objectId } from '../../kit/ids.js';
+import type { AtomsAgentRecord, AtomsVersionRecord } from '../atoms-records.js';
+import { atomsError, conflictError } from '../atoms-responses.js';
+import { EMULATOR_USER } from '../atoms-user.js';
 import type { AtomsBranchModel, BranchRecord } from './atoms-v2-model.js';
 import { BranchViews } from './atoms-v2-views.js';
-import { objectId } from './ids.js';
 
 /** Migration and the branch lifecycle: fork, rename, archive, live. */
 export class BranchLifecycle extends BranchViews {

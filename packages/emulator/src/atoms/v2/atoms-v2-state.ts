@@ -1,10 +1,10 @@
-import type { AtomsAgentRecord, AtomsVersionRecord } from './atoms-records.js';
-import { atomsError, conflictError } from './atoms-responses.js';
-import { isCheckPending, passedSecurityCheck, startSecurityCheck } from './atoms-security-check.js';
-import { EMULATOR_USER } from './atoms-user.js';
+import { cloneJson } from '../../kit/json-utils.js';
+import type { AtomsAgentRecord, AtomsVersionRecord } from '../atoms-records.js';
+import { atomsError, conflictError } from '../atoms-responses.js';
+import { isCheckPending, passedSecurityCheck, startSecurityCheck } from '../atoms-security-check.js';
+import { EMULATOR_USER } from '../atoms-user.js';
 import { BranchDrafts, withPlaybooks } from './atoms-v2-drafts.js';
 import type { AtomsPublishResult, BranchRecord } from './atoms-v2-model.js';
-import { cloneJson } from './json-utils.js';
 
 export type {
   AtomsBranch,

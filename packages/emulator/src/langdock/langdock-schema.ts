@@ -1,5 +1,5 @@
-import { isUuid } from './ids.js';
-import { cloneJson, isPlainObject } from './json-utils.js';
+import { isUuid } from '../kit/ids.js';
+import { cloneJson, isPlainObject } from '../kit/json-utils.js';
 
 /** An agent's editable configuration (the draft, or a frozen published version). */
 export interface LangdockAgentConfig {

@@ -1,7 +1,7 @@
+import { isObjectId, objectId, randomHex } from '../kit/ids.js';
+import { isPlainObject } from '../kit/json-utils.js';
+import type { RouteRequest } from '../kit/router.js';
 import { atomsError } from './atoms-responses.js';
-import { isObjectId, objectId, randomHex } from './ids.js';
-import { isPlainObject } from './json-utils.js';
-import type { RouteRequest } from './router.js';
 
 /** The JSON object body of a request (`{}` when empty), or a 400 envelope. */
 export function objectBody(req: RouteRequest): Record<string, unknown> {

@@ -1,3 +1,4 @@
+import { isPlainObject } from '../kit/json-utils.js';
 import type {
   AtomsAgent,
   AtomsAgentRecord,
@@ -6,17 +7,16 @@ import type {
   AtomsVersionSnapshot,
 } from './atoms-records.js';
 import type { AtomsSecurityCheckOptions } from './atoms-security-check.js';
-import type { AtomsV1StoreOptions } from './atoms-v1-agents.js';
-import { AtomsV1Store } from './atoms-v1-store.js';
+import type { AtomsV1StoreOptions } from './v1/atoms-v1-agents.js';
+import { AtomsV1Store } from './v1/atoms-v1-store.js';
 import type {
   AtomsBranchDraftSnapshot,
   AtomsBranchSummary,
   AtomsRevisionSnapshot,
   AtomsV2Readings,
   AtomsVersioning,
-} from './atoms-v2-model.js';
-import { AtomsBranchStore } from './atoms-v2-state.js';
-import { isPlainObject } from './json-utils.js';
+} from './v2/atoms-v2-model.js';
+import { AtomsBranchStore } from './v2/atoms-v2-state.js';
 
 export type {
   AtomsAgent,

@@ -1,5 +1,5 @@
-import { HttpError } from './http-kit.js';
-import type { RouteResponse } from './router.js';
+import { HttpError } from '../kit/http-kit.js';
+import type { RouteResponse } from '../kit/router.js';
 
 /** Atoms success envelope. */
 export function ok(data: unknown, status = 200): RouteResponse {

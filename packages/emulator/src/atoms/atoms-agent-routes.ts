@@ -1,8 +1,8 @@
+import { isObjectId } from '../kit/ids.js';
+import type { Router } from '../kit/router.js';
 import { objectBody } from './atoms-request.js';
 import { fail, ok } from './atoms-responses.js';
 import type { AtomsStore } from './atoms-state.js';
-import { isObjectId } from './ids.js';
-import type { Router } from './router.js';
 
 /**
  * Agent routes that exist independently of the versioning model (`POST /agent`,

@@ -1,7 +1,7 @@
-import type { AtomsAgentRecord, AtomsVersionRecord } from './atoms-records.js';
-import { atomsError } from './atoms-responses.js';
-import { type AtomsSecurityCheckOptions, isCheckPending } from './atoms-security-check.js';
-import type { AtomsV1Store } from './atoms-v1-store.js';
+import type { AtomsAgentRecord, AtomsVersionRecord } from '../atoms-records.js';
+import { atomsError } from '../atoms-responses.js';
+import { type AtomsSecurityCheckOptions, isCheckPending } from '../atoms-security-check.js';
+import type { AtomsV1Store } from '../v1/atoms-v1-store.js';
 import type { AtomsBranchModel, AtomsV2Readings, BranchRecord, RevisionMeta } from './atoms-v2-model.js';
 
 /**

@@ -1,5 +1,5 @@
-// The error paths added with the second edition never carry the API key, of any shape, even
-// when Atoms echoes it back in a diff, a refusal or a scan reason.
+// The v2 error paths (draft conflict, publish refusal, failed scan poll) never carry the API key,
+// of any shape, even when Atoms echoes it back in a diff, a refusal or a scan reason.
 import { inspect } from 'node:util';
 import type { DraftRef } from '@agent-release/core';
 import nock from 'nock';

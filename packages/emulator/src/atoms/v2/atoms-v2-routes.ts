@@ -1,4 +1,6 @@
-import { resolvedConfigBySection, versionDiff } from './atoms-config.js';
+import { isObjectId } from '../../kit/ids.js';
+import type { RouteHandler, RouteRequest, RouteResponse, Router } from '../../kit/router.js';
+import { resolvedConfigBySection, versionDiff } from '../atoms-config.js';
 import {
   intQuery,
   objectBody,
@@ -6,12 +8,10 @@ import {
   requireObjectIdParam,
   testCallBody,
   testCallResult,
-} from './atoms-request.js';
-import { atomsError, configFrozen, ok } from './atoms-responses.js';
-import type { AtomsAgentRecord, AtomsStore } from './atoms-state.js';
+} from '../atoms-request.js';
+import { atomsError, configFrozen, ok } from '../atoms-responses.js';
+import type { AtomsAgentRecord, AtomsStore } from '../atoms-state.js';
 import type { AtomsPublishResult } from './atoms-v2-state.js';
-import { isObjectId } from './ids.js';
-import type { RouteHandler, RouteRequest, RouteResponse, Router } from './router.js';
 
 function branchName(body: Record<string, unknown>): string {
   const { name } = body;

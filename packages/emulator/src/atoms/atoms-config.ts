@@ -1,4 +1,4 @@
-import { deepEqual, isPlainObject, type LeafChange, leafChanges } from './json-utils.js';
+import { deepEqual, isPlainObject, type LeafChange, leafChanges } from '../kit/json-utils.js';
 
 /** The 13 config sections an Atoms version is stored in (`AgentVersion.blocks`). */
 export type AtomsSection =

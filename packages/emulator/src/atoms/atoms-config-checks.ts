@@ -1,5 +1,5 @@
+import { isPlainObject } from '../kit/json-utils.js';
 import { type AtomsConfig, CONFIG_FIELDS, SLM_MODELS } from './atoms-config.js';
-import { isPlainObject } from './json-utils.js';
 
 // Field rules of the v1 create and draft-config bodies (the shapes of `CreateAgentRequest`).
 const BACKGROUND_SOUNDS = ['', 'office', 'cafe', 'call_center', 'static'];

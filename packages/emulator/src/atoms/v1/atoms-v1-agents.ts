@@ -1,3 +1,6 @@
+import { objectId } from '../../kit/ids.js';
+import { cloneJson } from '../../kit/json-utils.js';
+import type { EmulatorClock } from '../../kit/types.js';
 import {
   ATOMS_SECTIONS,
   type AtomsConfig,
@@ -6,20 +9,17 @@ import {
   flattenResolvedConfig,
   GATED_MODELS,
   withoutNulls,
-} from './atoms-config.js';
-import { validateConfigFields } from './atoms-config-checks.js';
+} from '../atoms-config.js';
+import { validateConfigFields } from '../atoms-config-checks.js';
 import type {
   AtomsAgent,
   AtomsAgentRecord,
   AtomsVersionBlocks,
   AtomsVersionRecord,
-} from './atoms-records.js';
-import { atomsError } from './atoms-responses.js';
-import { type AtomsSecurityCheckOptions, passedSecurityCheck } from './atoms-security-check.js';
-import { EMULATOR_USER, iso } from './atoms-user.js';
-import { objectId } from './ids.js';
-import { cloneJson } from './json-utils.js';
-import type { EmulatorClock } from './types.js';
+} from '../atoms-records.js';
+import { atomsError } from '../atoms-responses.js';
+import { type AtomsSecurityCheckOptions, passedSecurityCheck } from '../atoms-security-check.js';
+import { EMULATOR_USER, iso } from '../atoms-user.js';
 
 export interface AtomsV1StoreOptions {
   clock: EmulatorClock;

@@ -1,6 +1,6 @@
-import type { AtomsConfig, AtomsSection } from './atoms-config.js';
-import type { AtomsVersion, AtomsVersionBlocks, AtomsVersionRecord } from './atoms-records.js';
-import type { SecurityCheckView } from './atoms-security-check.js';
+import type { AtomsConfig, AtomsSection } from '../atoms-config.js';
+import type { AtomsVersion, AtomsVersionBlocks, AtomsVersionRecord } from '../atoms-records.js';
+import type { SecurityCheckView } from '../atoms-security-check.js';
 
 export type AtomsVersioning = 'v1' | 'v2';
 

@@ -1,4 +1,6 @@
-import { draftDiff, resolvedConfigBySection, versionDiff } from './atoms-config.js';
+import { isObjectId, randomHex } from '../../kit/ids.js';
+import type { RouteHandler, RouteRequest, RouteResponse, Router } from '../../kit/router.js';
+import { draftDiff, resolvedConfigBySection, versionDiff } from '../atoms-config.js';
 import {
   intQuery,
   objectBody,
@@ -7,12 +9,10 @@ import {
   requireObjectIdQuery,
   testCallBody,
   testCallResult,
-} from './atoms-request.js';
-import { fail, migrationRequired, ok } from './atoms-responses.js';
-import type { AtomsStore } from './atoms-state.js';
-import { EMULATOR_USER } from './atoms-user.js';
-import { isObjectId, randomHex } from './ids.js';
-import type { RouteHandler, RouteRequest, RouteResponse, Router } from './router.js';
+} from '../atoms-request.js';
+import { fail, migrationRequired, ok } from '../atoms-responses.js';
+import type { AtomsStore } from '../atoms-state.js';
+import { EMULATOR_USER } from '../atoms-user.js';
 
 function requireVersionIdParam(req: RouteRequest): string {
   return requireObjectIdParam(req, 'versionId');
@@ -23,7 +23,7 @@ function requireVersionIdParam(req: RouteRequest): string {
  * diff, pin, activate). On a server switched to the v2 branch model, or for an agent migrated to
  * it, the endpoints the v2 migration guide lists as removed answer
  * `409 versioning_v2_migration_required`; the kept by-id reads, diffs and test calls still work.
- * The v2 branch API lives in `atoms-v2-routes.ts`.
+ * The v2 branch API lives in `../v2/atoms-v2-routes.ts`.
  */
 export function registerAtomsV1Routes(router: Router, store: AtomsStore): void {
   const removedUnderV2 =

@@ -1,6 +1,6 @@
-// Issue 12, defects 1, 2 and 4: what a v2 caller is told must stay true once a publish may be
-// armed (re-read the branch, cancel if still scanning, report what is live), activate asks
-// Atoms, and the caller's deadline reaches the publish's scan wait.
+// What a v2 caller is told comes from Atoms, not from memory (issue 12, defects 1, 2 and 4): it
+// stays true once a publish may be armed (re-read the branch, cancel if still scanning, report
+// what is live), activate asks Atoms, and the caller's deadline reaches the publish's scan wait.
 import {
   AbortedError,
   type DraftRef,

@@ -1,18 +1,18 @@
+import { HttpError } from '../../kit/http-kit.js';
+import { objectId } from '../../kit/ids.js';
+import { cloneJson, deepEqual, isPlainObject, type LeafChange, leafChanges } from '../../kit/json-utils.js';
 import {
   ATOMS_SECTIONS,
   type AtomsConfig,
   type AtomsSection,
   CONFIG_FIELDS,
   sectionsOf,
-} from './atoms-config.js';
-import type { AtomsAgentRecord, AtomsVersionBlocks, AtomsVersionRecord } from './atoms-records.js';
-import { atomsError, conflictError } from './atoms-responses.js';
+} from '../atoms-config.js';
+import type { AtomsAgentRecord, AtomsVersionBlocks, AtomsVersionRecord } from '../atoms-records.js';
+import { atomsError, conflictError } from '../atoms-responses.js';
 import { BranchLifecycle } from './atoms-v2-branches.js';
 import { validateV2DraftFields } from './atoms-v2-fields.js';
 import type { BranchRecord, DraftRow } from './atoms-v2-model.js';
-import { HttpError } from './http-kit.js';
-import { objectId } from './ids.js';
-import { cloneJson, deepEqual, isPlainObject, type LeafChange, leafChanges } from './json-utils.js';
 
 /** Rows written under the branch model postdate playbooks: they carry its block. */
 export function withPlaybooks(blocks: AtomsVersionBlocks, now: number): AtomsVersionBlocks {

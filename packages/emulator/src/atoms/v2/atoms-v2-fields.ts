@@ -1,5 +1,5 @@
-import { type AtomsConfig, CONFIG_FIELDS } from './atoms-config.js';
-import { validateConfigFields } from './atoms-config-checks.js';
+import { type AtomsConfig, CONFIG_FIELDS } from '../atoms-config.js';
+import { validateConfigFields } from '../atoms-config-checks.js';
 
 /**
  * `UpdateBranchDraftRequest` fields the spec types differently from the v1 field of the same

@@ -1,5 +1,8 @@
-import { type AtomsConfig, type AtomsSection, CONFIG_FIELDS, changedSections } from './atoms-config.js';
-import { validateConfigFields } from './atoms-config-checks.js';
+import { HttpError } from '../../kit/http-kit.js';
+import { objectId, randomHex } from '../../kit/ids.js';
+import { cloneJson } from '../../kit/json-utils.js';
+import { type AtomsConfig, type AtomsSection, CONFIG_FIELDS, changedSections } from '../atoms-config.js';
+import { validateConfigFields } from '../atoms-config-checks.js';
 import type {
   AtomsAgentRecord,
   AtomsDraftEdit,
@@ -7,14 +10,11 @@ import type {
   AtomsVersion,
   AtomsVersionRecord,
   AtomsVersionSnapshot,
-} from './atoms-records.js';
-import { atomsError } from './atoms-responses.js';
-import { isCheckPending, securityCheckView, startSecurityCheck } from './atoms-security-check.js';
-import { EMULATOR_USER, iso } from './atoms-user.js';
+} from '../atoms-records.js';
+import { atomsError } from '../atoms-responses.js';
+import { isCheckPending, securityCheckView, startSecurityCheck } from '../atoms-security-check.js';
+import { EMULATOR_USER, iso } from '../atoms-user.js';
 import { AtomsAgentStore } from './atoms-v1-agents.js';
-import { HttpError } from './http-kit.js';
-import { objectId, randomHex } from './ids.js';
-import { cloneJson } from './json-utils.js';
 
 /** The v1 lifecycle: drafts (fork, edit, publish, discard), versions (activate) and their views. */
 export class AtomsV1Store extends AtomsAgentStore {

@@ -1,8 +1,8 @@
-import { HttpError } from './http-kit.js';
-import { isUuid } from './ids.js';
-import { isPlainObject } from './json-utils.js';
+import { HttpError } from '../kit/http-kit.js';
+import { isUuid } from '../kit/ids.js';
+import { isPlainObject } from '../kit/json-utils.js';
+import type { RouteRequest, Router } from '../kit/router.js';
 import { type LangdockStore, langdockError } from './langdock-state.js';
-import type { RouteRequest, Router } from './router.js';
 
 /** The two readings of Langdock's unspecified update answer (see `LangdockEmulatorOptions`). */
 export type LangdockUpdateAnswer = 'agent' | 'bare';

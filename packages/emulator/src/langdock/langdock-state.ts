@@ -1,6 +1,7 @@
-import { HttpError } from './http-kit.js';
-import { uuid } from './ids.js';
-import { cloneJson, deepEqual } from './json-utils.js';
+import { HttpError } from '../kit/http-kit.js';
+import { uuid } from '../kit/ids.js';
+import { cloneJson, deepEqual } from '../kit/json-utils.js';
+import type { EmulatorClock } from '../kit/types.js';
 import {
   applyAgentFields,
   CREATE_FIELDS,
@@ -9,7 +10,6 @@ import {
   UPDATE_FIELDS,
   validateAgentFields,
 } from './langdock-schema.js';
-import type { EmulatorClock } from './types.js';
 
 /** An agent as `GET /agent/v1/get` returns it. */
 export interface LangdockAgent extends LangdockAgentConfig {

@@ -1,16 +1,16 @@
 import { STATUS_CODES } from 'node:http';
+import { EmulatorServer, type VendorProfile } from '../kit/http-kit.js';
+import { randomHex } from '../kit/ids.js';
+import { Router } from '../kit/router.js';
+import type { CommonEmulatorOptions, EmulatorHandle } from '../kit/types.js';
+import { systemClock } from '../kit/types.js';
 import { registerAtomsAgentRoutes } from './atoms-agent-routes.js';
 import { fail } from './atoms-responses.js';
 import type { AtomsSecurityCheckOptions } from './atoms-security-check.js';
 import { type AtomsEmulatorState, AtomsStore } from './atoms-state.js';
-import { registerAtomsV1Routes } from './atoms-v1-routes.js';
-import { registerAtomsV2Routes } from './atoms-v2-routes.js';
-import type { AtomsVersioning } from './atoms-v2-state.js';
-import { EmulatorServer, type VendorProfile } from './http-kit.js';
-import { randomHex } from './ids.js';
-import { Router } from './router.js';
-import type { CommonEmulatorOptions, EmulatorHandle } from './types.js';
-import { systemClock } from './types.js';
+import { registerAtomsV1Routes } from './v1/atoms-v1-routes.js';
+import { registerAtomsV2Routes } from './v2/atoms-v2-routes.js';
+import type { AtomsVersioning } from './v2/atoms-v2-state.js';
 
 /** Options of `startAtomsEmulator`. */
 export interface AtomsEmulatorOptions extends CommonEmulatorOptions {
