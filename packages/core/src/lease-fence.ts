@@ -75,15 +75,23 @@ export class LeaseFence {
 }
 
 // The fence of the attempt the current async call chain belongs to. The HTTP edge reads it, so
-// every vendor write of every adapter is fenced without each adapter threading it through.
-const scope = new AsyncLocalStorage<LeaseFence | undefined>();
+// every vendor write of every adapter is fenced without each adapter threading it through. One
+// store per process, shared through the global symbol registry: an adapter that resolved its own
+// copy of this package (a second install, dist next to sources) must still see the fence that
+// release() set, or its writes would go out unfenced.
+const SCOPE = Symbol.for('@agent-release/core/lease-fence-scope');
+const scope: AsyncLocalStorage<FenceLike | undefined> = ((globalThis as Record<symbol, unknown>)[SCOPE] ??=
+  new AsyncLocalStorage<FenceLike | undefined>()) as AsyncLocalStorage<FenceLike | undefined>;
+
+/** What the HTTP edge needs of a fence, whichever copy of this package made it. */
+export type FenceLike = Pick<LeaseFence, 'signal' | 'holds' | 'assertHeld' | 'error'>;
 
 /** Runs `task` with `fence` as the fence of every vendor request it makes. */
-export function runFenced<T>(fence: LeaseFence | undefined, task: () => Promise<T>): Promise<T> {
+export function runFenced<T>(fence: FenceLike | undefined, task: () => Promise<T>): Promise<T> {
   return scope.run(fence, task);
 }
 
 /** The fence of the attempt this call belongs to, if any. */
-export function currentFence(): LeaseFence | undefined {
+export function currentFence(): FenceLike | undefined {
   return scope.getStore();
 }

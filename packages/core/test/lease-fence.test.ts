@@ -236,3 +236,21 @@ describe('the lease fences every vendor write', () => {
     expect(scope.isDone()).toBe(true);
   });
 });
+
+describe('one fence per process, whichever copy of core is asking', () => {
+  it('an HTTP edge from a second copy of the package sees the fence release() set', async () => {
+    const first = await import('../src/lease-fence.js');
+    // A second module instance, as a second install of @agent-release/core would load.
+    const second = (await import('../src/lease-fence.js?second-copy')) as typeof first;
+    expect(second).not.toBe(first);
+    const { lock, expireSilently } = controllableLock();
+    const lease = await lock.acquire({ provider: 'fenced', agentId: 'a1' });
+    const fence = new first.LeaseFence(lease, 'release');
+
+    const seen = await first.runFenced(fence, async () => second.currentFence());
+
+    expect(seen).toBe(fence);
+    expireSilently();
+    expect(() => seen?.assertHeld('publish')).toThrow(LeaseLostError);
+  });
+});

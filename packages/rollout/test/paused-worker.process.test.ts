@@ -130,7 +130,9 @@ async function pausedPastLockAndLease(
   expect(result.results.map((r) => r.outcome)).toEqual(targets.map(() => 'released'));
 
   beforeWake(langdock);
-  const seenAtWake = langdock.requests.length;
+  // By arrival time, not by position in the log: a request's entry appears only once it is
+  // answered, so the first worker's held updates would shift positions when they settle.
+  const wokeAt = Date.now();
   paused.child.kill('SIGCONT');
   const history = () =>
     Promise.all(targets.map((t) => ledger.history({ agentId: t.agentId, tenant, rolloutId: plan.id })));
@@ -139,8 +141,7 @@ async function pausedPastLockAndLease(
   // A retry it may still make reads the ledger and skips: give it time to show otherwise.
   await sleep(2 * TTL_MS);
   const writesAfterWake = langdock.requests
-    .slice(seenAtWake)
-    .filter((r) => r.method !== 'GET')
+    .filter((r) => r.at >= wokeAt && r.method !== 'GET')
     .map((r) => `${r.method} ${r.path} ${r.status}`);
   return { langdock, targets, instructions, rows: await history(), writesAfterWake };
 }

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import type { z } from 'zod';
 import { type Clock, deadlineAfter, systemClock, throwIfAborted } from '../clock.js';
-import { currentFence, type LeaseFence } from '../lease-fence.js';
+import { currentFence, type FenceLike } from '../lease-fence.js';
 import { type Logger, noopLogger } from '../logger.js';
 import { registerSecret } from '../redact.js';
 import { assertApiKey, isLoopbackHost, normalizeBaseUrl } from './base-url.js';
@@ -110,7 +110,7 @@ export class HttpClient {
   async #attempts<S extends z.ZodType>(
     req: HttpRequest<S>,
     facts: RequestFacts,
-    fence: LeaseFence | undefined,
+    fence: FenceLike | undefined,
     total: TotalDeadline,
   ): Promise<HttpResponse<z.output<S>>> {
     const where = { provider: this.provider, operation: req.operation, method: req.method, path: req.path };
