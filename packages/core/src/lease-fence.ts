@@ -80,8 +80,9 @@ export class LeaseFence {
 // copy of this package (a second install, dist next to sources) must still see the fence that
 // release() set, or its writes would go out unfenced.
 const SCOPE = Symbol.for('@agent-release/core/lease-fence-scope');
-const scope: AsyncLocalStorage<FenceLike | undefined> = ((globalThis as Record<symbol, unknown>)[SCOPE] ??=
-  new AsyncLocalStorage<FenceLike | undefined>()) as AsyncLocalStorage<FenceLike | undefined>;
+const registry = globalThis as Record<symbol, AsyncLocalStorage<FenceLike | undefined> | undefined>;
+const scope = registry[SCOPE] ?? new AsyncLocalStorage<FenceLike | undefined>();
+registry[SCOPE] = scope;
 
 /** What the HTTP edge needs of a fence, whichever copy of this package made it. */
 export type FenceLike = Pick<LeaseFence, 'signal' | 'holds' | 'assertHeld' | 'error'>;
