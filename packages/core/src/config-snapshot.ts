@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { AgentChanges } from './changes.js';
 import type { ConfigSnapshot, LedgerEntry } from './ledger.js';
 import { redactKnownSecrets } from './redact.js';
@@ -36,6 +37,29 @@ export function snapshotOfChanges(changes: AgentChanges): ConfigSnapshot {
   if (options.length > 0)
     out.providerOptions = Object.fromEntries(options) as ConfigSnapshot['providerOptions'];
   return sanitize(out);
+}
+
+/**
+ * Whether `live` already holds every field of `changes` that `provider` reads: the neutral fields
+ * and its own `providerOptions` (other vendors' are ignored, as its adapter ignores them).
+ * Compared as JSON, so key order and prototypes do not count.
+ */
+export function changesHold(live: ConfigSnapshot, changes: AgentChanges, provider: string): boolean {
+  const neutral = NEUTRAL_FIELDS.every(
+    (field) => changes[field] === undefined || live[field] === changes[field],
+  );
+  const own = changes.providerOptions?.[provider] as Record<string, unknown> | undefined;
+  const liveOwn = live.providerOptions?.[provider] ?? {};
+  return (
+    neutral &&
+    Object.entries(own ?? {}).every(
+      ([key, value]) => value === undefined || isDeepStrictEqual(asJson(liveOwn[key]), asJson(value)),
+    )
+  );
+}
+
+function asJson(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
 }
 
 /** A snapshot as changes, to re-apply it (a rollback by re-publishing). */

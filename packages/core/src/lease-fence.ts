@@ -58,12 +58,16 @@ export class LeaseFence {
     if (!this.holds()) throw this.error(operation, provider);
   }
 
-  /** The error a write refused by this fence throws. */
-  error(operation: string, provider?: string): LeaseLostError {
+  /** The error a write refused by this fence throws; `advice` replaces its last sentence. */
+  error(
+    operation: string,
+    provider?: string,
+    advice = 'Check the live version and try again.',
+  ): LeaseLostError {
     const { provider: leaseProvider, agentId } = this.#lease.key;
     const name = provider ?? leaseProvider;
     return new LeaseLostError(
-      `${name}: the lease on agent ${agentId} ran out before the ${operation} step, so another ${this.#what} may be running; nothing more was sent. Check the live version and try again.`,
+      `${name}: the lease on agent ${agentId} ran out before the ${operation} step, so another ${this.#what} may be running; nothing more was sent. ${advice}`,
       { provider: name, operation },
     );
   }

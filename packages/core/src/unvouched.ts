@@ -1,6 +1,5 @@
 import type { AgentChanges } from './changes.js';
-import { snapshotOfChanges, touchedSnapshot } from './config-snapshot.js';
-import { LeaseLostError } from './errors.js';
+import { changesHold } from './config-snapshot.js';
 import type { LeaseFence } from './lease-fence.js';
 import { runFenced } from './lease-fence.js';
 import type { AgentReleaser, VersionInfo } from './port.js';
@@ -59,11 +58,7 @@ export async function settleUnvouched(facts: UnvouchedFacts): Promise<VersionInf
         : live.ownIsLive
           ? "the live configuration matches this release's change, but whose publish made it live cannot be told"
           : "the live configuration is not this release's change";
-  const error = facts.fence.error(step, releaser.provider);
-  throw new LeaseLostError(
-    `${error.message.replace(/ Check the live version and try again\.$/, '')} Afterwards ${seen}; check it before trying again.`,
-    { provider: releaser.provider, operation: step },
-  );
+  throw facts.fence.error(step, releaser.provider, `Afterwards ${seen}; check it before trying again.`);
 }
 
 async function readLive(
@@ -76,6 +71,5 @@ async function readLive(
   }
   if (!releaser.readConfig || !changes) return { version: undefined, ownIsLive: false };
   const config = await releaser.readConfig(agentId, { signal });
-  const wanted = JSON.stringify(snapshotOfChanges(changes));
-  return { version: undefined, ownIsLive: JSON.stringify(touchedSnapshot(config, changes)) === wanted };
+  return { version: undefined, ownIsLive: changesHold(config, changes, releaser.provider) };
 }

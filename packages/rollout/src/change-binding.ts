@@ -2,12 +2,11 @@ import { isDeepStrictEqual } from 'node:util';
 import {
   type AgentChanges,
   type AgentReleaser,
-  type ConfigSnapshot,
   type LedgerEntry,
   type ReleaseLedger,
   ValidationError,
 } from '@agent-release/core';
-import { snapshotOfChanges } from '@agent-release/core/provider';
+import { changesHold, snapshotOfChanges } from '@agent-release/core/provider';
 import type { TargetJob } from './target-job.js';
 
 /** This rollout's earlier attempts on the job's agent, newest first. */
@@ -48,21 +47,7 @@ export async function isLive(
   signal: AbortSignal | undefined,
 ): Promise<boolean> {
   if (!releaser.readConfig) return false;
-  return holds(await releaser.readConfig(agentId, { signal }), changes, releaser.provider);
-}
-
-function holds(live: ConfigSnapshot, changes: AgentChanges, provider: string): boolean {
-  const neutral = (['instructions', 'firstMessage', 'model'] as const).every(
-    (field) => changes[field] === undefined || live[field] === changes[field],
-  );
-  const own = changes.providerOptions?.[provider] as Record<string, unknown> | undefined;
-  const liveOwn = live.providerOptions?.[provider] ?? {};
-  return (
-    neutral &&
-    Object.entries(own ?? {}).every(
-      ([key, value]) => value === undefined || isDeepStrictEqual(plain(liveOwn[key]), plain(value)),
-    )
-  );
+  return changesHold(await releaser.readConfig(agentId, { signal }), changes, releaser.provider);
 }
 
 // Stores hand back JSON; compare as JSON, so key order and prototypes do not count.

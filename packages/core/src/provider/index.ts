@@ -15,7 +15,7 @@ export {
   throwIfAborted,
 } from '../clock.js';
 // What release() records as the change it means to leave live, so a rollout can compare plans with it.
-export { snapshotOfChanges } from '../config-snapshot.js';
+export { changesHold, snapshotOfChanges } from '../config-snapshot.js';
 export { assertApiKey, isLoopbackHost, MIN_API_KEY_LENGTH, normalizeBaseUrl } from '../http/base-url.js';
 export {
   type DefaultErrorExtras,
